@@ -1,0 +1,299 @@
+"""``python -m catalog``: ingest, index, recommend and evaluate from the command line.
+
+Errors are one line on stderr with a non-zero exit code; progress bars go to stderr so stdout
+stays machine-readable with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from tqdm import tqdm
+
+from catalog.constraints import Filters, parse_goal
+from catalog.errors import CatalogError, InputError
+from catalog.evaluation import VARIANTS, evaluate, format_table, load_dataset, to_json
+from catalog.index import model_slug
+from catalog.ingest import ingest_path
+from catalog.places import gazetteer
+from catalog.recommender import MAX_TOP, Recommendation, Recommender
+from catalog.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS
+from catalog.service import CatalogApp, open_app
+from catalog.settings import FUSION_METHODS, Settings
+
+MAX_BATCH_LINES = 100_000
+
+
+@contextmanager
+def progress_bar(desc: str, unit: str = "course") -> Iterator[Callable[[int, int], None]]:
+    """A tqdm bar on stderr fed by ``(done_increment, total)`` callbacks; silent when nothing to do."""
+    bar: tqdm[Any] | None = None
+
+    def update(step: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total:
+            bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=True, dynamic_ncols=True)
+        if bar is not None:
+            bar.update(step)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _open(settings: Settings, quiet: bool = False) -> CatalogApp:
+    app, reports = open_app(settings)
+    if reports and not quiet:
+        created = sum(len(r.created) for r in reports)
+        print(f"first run: loaded the sample catalog ({created} courses from {len(reports)} files)", file=sys.stderr)
+    return app
+
+
+def _recommender(app: CatalogApp) -> Recommender:
+    with progress_bar("embedding courses") as bar:
+        return app.recommender(bar)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings, quiet=True)
+    status = 0
+    for path in args.files:
+        with app.sessions() as session:
+            report = ingest_path(session, settings, Path(path), args.provider)
+        if args.json:
+            print(json.dumps({"file": report.filename, "ok": report.ok, "provider": report.provider,
+                              "created": report.created, "updated": report.updated, "retired": report.retired,
+                              "unchanged": report.unchanged, "version": report.version,
+                              "problems": [{"row": p.row, "column": p.column, "message": p.message}
+                                           for p in report.problems]}, ensure_ascii=False))
+        else:
+            print(report.summary(), file=sys.stderr if not report.ok else sys.stdout)
+            for problem in report.problems:
+                print(f"  {problem}", file=sys.stderr)
+        if not report.ok:
+            status = InputError.exit_code
+    if status == 0 and not args.no_index:
+        with app.sessions() as session, progress_bar("embedding courses") as bar:
+            from catalog.index import VectorIndex
+
+            embedder = app.embedder()
+            stats = VectorIndex.open(settings.index_dir, embedder.model_id, embedder.dim).sync(session, embedder, bar)
+        print(stats.summary(), file=sys.stderr)
+    return status
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings)
+    embedder = app.embedder()
+    if args.rebuild:
+        shutil.rmtree(settings.index_dir / model_slug(embedder.model_id), ignore_errors=True)
+    from catalog.index import VectorIndex
+
+    with app.sessions() as session, progress_bar("embedding courses") as bar:
+        index = VectorIndex.open(settings.index_dir, embedder.model_id, embedder.dim)
+        stats = index.sync(session, embedder, bar)
+    print(f"{stats.summary()}; {len(index)} courses indexed with {embedder.model_id}")
+    return 0
+
+
+def _filters_from_args(args: argparse.Namespace) -> Filters:
+    raw: dict[str, Any] = {}
+    if args.free:
+        raw["free_only"] = True
+    if args.max_cost:
+        amount, _, currency = args.max_cost.partition(":")
+        raw["max_cost"] = amount
+        if currency:
+            raw["max_cost_currency"] = currency
+    for name in ("delivery", "schedule", "languages"):
+        if getattr(args, name):
+            raw[name] = getattr(args, name)
+    for name in ("country", "province", "sector", "age"):
+        if getattr(args, name) is not None:
+            raw[name] = getattr(args, name)
+    if args.woman:
+        raw["is_woman"] = True
+    return Filters.from_dict(raw)
+
+
+def _exclude_ids(recommender: Recommender, keys: Sequence[str]) -> set[int]:
+    by_key = {f"{c.provider}:{c.code}": c.id for c in recommender.snapshot.courses}
+    ids = set()
+    for key in keys:
+        if key not in by_key:
+            raise InputError(f"--exclude {key!r}: no active course PROVIDER:CODE with that name")
+        ids.add(by_key[key])
+    return ids
+
+
+def _output(rec: Recommendation, item_id: Any) -> dict[str, Any]:
+    return {"id": item_id, **rec.to_dict()}
+
+
+def _print_human(rec: Recommendation) -> None:
+    understood = ", ".join(f"{c.kind}={c.text}" for c in rec.constraints)
+    print(f"goal language: {rec.goal.language}" + (f"; understood: {understood}" if understood else ""))
+    if not rec.results:
+        print("no course fits these constraints; try removing one")
+        return
+    places = gazetteer()
+    for i, r in enumerate(rec.results, start=1):
+        c = r.course
+        cost = "free" if c.cost_amount == 0 else f"{c.cost_amount:,.0f} {c.cost_currency}"
+        province = places.get(c.province)
+        where = "online" if c.delivery == "online" else (province.name("en") if province else c.province)
+        print(f"{i:>2}. {r.title} [{c.provider}:{c.code}]")
+        print(f"    {c.duration_hours:g} h · {cost} · {where} · taught in {c.language_of_instruction}"
+              f" · score {r.score:.4f}")
+        print(f"    why: {r.reason}")
+
+
+def _read_batch(path: str) -> list[dict[str, Any]]:
+    """Read and validate every line before answering any: a bad line means no output at all."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None
+    items = []
+    for no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(items) >= MAX_BATCH_LINES:
+            raise InputError(f"{path}: more than {MAX_BATCH_LINES:,} queries; split the file")
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{no}: not JSON ({exc.msg})") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            raise InputError(f'{path}:{no}: expected {{"id": ..., "text": "...", "filters": {{...}}}}')
+        unknown = set(obj) - {"id", "text", "filters", "exclude", "lang", "top"}
+        if unknown:
+            raise InputError(f"{path}:{no}: unknown field(s) {', '.join(sorted(unknown))}")
+        try:
+            obj["filters"] = Filters.from_dict(obj.get("filters"))
+            parse_goal(obj["text"], gazetteer())
+        except InputError as exc:
+            raise InputError(f"{path}:{no}: {exc}") from None
+        if obj.get("lang") not in (None, *LANGUAGES):
+            raise InputError(f"{path}:{no}: lang must be one of {', '.join(LANGUAGES)}")
+        items.append(obj)
+    return items
+
+
+def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.goal is None) == (args.batch is None):
+        raise InputError("give either a GOAL or --batch FILE.jsonl")
+    filters = _filters_from_args(args)
+    if args.goal is not None:
+        parse_goal(args.goal, gazetteer())  # fail fast on an empty or oversized goal, before loading anything
+        batch = None
+    else:
+        batch = _read_batch(args.batch)
+    app = _open(settings, quiet=args.json)
+    recommender = _recommender(app)
+    exclude = _exclude_ids(recommender, args.exclude or [])
+    if batch is None:
+        rec = recommender.recommend(args.goal, filters, exclude=exclude, top_k=args.top, lang=args.lang,
+                                    method=args.method)
+        if args.json:
+            print(json.dumps(_output(rec, None), ensure_ascii=False))
+        else:
+            _print_human(rec)
+        return 0
+    outputs = []
+    for item in tqdm(batch, desc="recommending", unit="goal", file=sys.stderr, disable=len(batch) < 50):
+        item_exclude = exclude | _exclude_ids(recommender, item.get("exclude") or [])
+        rec = recommender.recommend(item["text"], filters.merged(item["filters"]), exclude=item_exclude,
+                                    top_k=int(item.get("top") or args.top), lang=item.get("lang") or args.lang,
+                                    method=args.method)
+        outputs.append(json.dumps(_output(rec, item.get("id")), ensure_ascii=False))
+    sys.stdout.write("\n".join(outputs) + ("\n" if outputs else ""))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    items = load_dataset(Path(args.dataset))
+    app = _open(settings, quiet=True)
+    recommender = _recommender(app)
+    variants = tuple(args.variants.split(",")) if args.variants else VARIANTS
+    for v in variants:
+        if v not in VARIANTS:
+            raise InputError(f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
+    with tqdm(total=len(items) * len(variants), desc="evaluating", unit="goal", file=sys.stderr) as bar:
+        results = evaluate(recommender, items, variants, progress=bar.update)
+    print(to_json(results) if args.json else format_table(results))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m catalog", description=(
+        "Course catalog engine of the TVET learning advisor. Settings come from ADVISOR_* environment "
+        "variables (ADVISOR_DATA_DIR, ADVISOR_DATABASE_URL, ADVISOR_EMBEDDING_MODEL, ...)."))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="validate and store provider catalog files (JSON or CSV), all or nothing")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--provider", metavar="CODE", help="provider of a CSV file without a provider column")
+    p.add_argument("--json", action="store_true", help="one JSON report per file on stdout")
+    p.add_argument("--no-index", action="store_true", help="do not update the vector index afterwards")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("index", help="bring the FAISS index up to date (embeds only new or changed courses)")
+    p.add_argument("--rebuild", action="store_true", help="drop the saved index first (cached vectors are reused)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("recommend", help="recommend courses for a goal written in Khmer, Vietnamese or English")
+    p.add_argument("goal", nargs="?", metavar="GOAL")
+    p.add_argument("--batch", metavar="FILE.jsonl", help='one {"id", "text", "filters"} object per line ("-" = stdin)')
+    p.add_argument("--top", type=int, default=5, choices=range(1, MAX_TOP + 1), metavar=f"1..{MAX_TOP}")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--lang", choices=LANGUAGES, help="language for titles (default: the goal's)")
+    p.add_argument("--method", choices=FUSION_METHODS, help="retrieval variant (default: ADVISOR_FUSION)")
+    p.add_argument("--free", action="store_true", help="free courses only")
+    p.add_argument("--max-cost", metavar="AMOUNT[:CUR]", help="maximum cost, e.g. 100 or 2000000:VND")
+    p.add_argument("--delivery", nargs="+", choices=DELIVERY)
+    p.add_argument("--schedule", nargs="+", choices=SCHEDULES)
+    p.add_argument("--language", dest="languages", nargs="+", choices=LANGUAGES, help="language of instruction")
+    p.add_argument("--country", choices=("KH", "VN"))
+    p.add_argument("--province", help="province in any language, e.g. Battambang, បាត់ដំបង, Cần Thơ")
+    p.add_argument("--sector", choices=SECTORS)
+    p.add_argument("--woman", action="store_true", help="the learner is a woman (shows women-only courses)")
+    p.add_argument("--age", type=int, help="the learner's age (applies age limits)")
+    p.add_argument("--exclude", nargs="+", metavar="PROVIDER:CODE", help="courses already taken")
+    p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("eval", help="nDCG@10, Recall@5 and MRR per language for each retrieval variant")
+    p.add_argument("dataset", metavar="DATASET.jsonl")
+    p.add_argument("--variants", help=f"comma-separated subset of {','.join(VARIANTS)}")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.func(args, settings))
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except SQLAlchemyError as exc:
+        print(f"error: database failure: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 74
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
