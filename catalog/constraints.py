@@ -219,7 +219,7 @@ _AGE = re.compile(
     r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
 )
 _VI_UNACCENTED = frozenset(
-    "toi em minh muon hoc nghe lam viec cho khong duoc nau an sua xe may tho dien han o dau tim khoa o".split()
+    "toi em minh muon hoc nghe lam viec cho khong duoc nau an sua xe may tho dien han o dau tim khoa".split()
 )
 
 
@@ -296,9 +296,12 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
             take(kind, value, m)
     for place in gaz.find(folded):
         overlaps = any(s < place.end and place.start < e for s, e in spans)
+        written = base[place.start : place.end].strip()
+        if base is clean and not gaz.spelled_as(place.province, written):
+            continue
         if not overlaps and not any(c.kind == "province" for c in constraints):
             spans.append((place.start, place.end))
-            constraints.append(Constraint("province", place.province.id, base[place.start : place.end].strip()))
+            constraints.append(Constraint("province", place.province.id, written))
     if any(c.kind == "province" for c in constraints):
         constraints = [c for c in constraints if c.kind != "country"]
     query = base

@@ -114,7 +114,9 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(name_or_path, device="cpu")
         except Exception as exc:  # the library raises many types for "not found / no network"
             raise ConfigError(f"cannot load sentence-transformers model {name_or_path!r}: {exc}") from None
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        model = self._model
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self.query_prefix, self.passage_prefix = self._prefixes(name_or_path, self._model.prompts or {})
         label = str(Path(name_or_path).resolve()) if Path(name_or_path).exists() else name_or_path
         self.model_id = f"st:{label}"

@@ -73,7 +73,8 @@ class VectorIndex:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise StorageError(f"index metadata {meta_path} is unreadable ({exc}); delete {folder} to rebuild") from None
+            raise StorageError(f"index metadata {meta_path} is unreadable ({exc}); delete {folder} to rebuild") \
+                from None
         if meta.get("model_id") != model_id or meta.get("dim") != dim:
             raise IndexMismatchError(
                 f"index in {folder} was built with {meta.get('model_id')!r} (dim {meta.get('dim')}), "

@@ -43,9 +43,11 @@ class LexicalIndex:
         weights = idf[c] * tf * (k1 + 1) / (tf + norm)
         self.matrix = sparse.csc_matrix((weights, (r, c)), shape=(self.n, len(vocab)), dtype=np.float32)
 
-    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every document (zeros where nothing matched)."""
-        cols = [self.vocab[t] for t in dict.fromkeys(query_tokens) if t in self.vocab]
-        if not cols:
+    def scores(self, query_tokens: Sequence[str], bigram_weight: float = 2.0) -> np.ndarray:
+        """BM25 score of every document (zeros where nothing matched). Bigrams ("xe_may") count
+        more than their syllables: they separate "sửa xe máy" from "sửa máy may"."""
+        terms = [t for t in dict.fromkeys(query_tokens) if t in self.vocab]
+        if not terms:
             return np.zeros(self.n, dtype=np.float32)
-        return np.asarray(self.matrix[:, cols].sum(axis=1), dtype=np.float32).ravel()
+        weights = np.asarray([bigram_weight if "_" in t else 1.0 for t in terms], dtype=np.float32)
+        return np.asarray(self.matrix[:, [self.vocab[t] for t in terms]] @ weights, dtype=np.float32).ravel()

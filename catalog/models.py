@@ -21,7 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    """Declarative base; JSON columns hold language maps and lists (portable across SQLite and PostgreSQL)."""
 
 
 class CatalogState(Base):

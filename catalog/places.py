@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from catalog.text import fold
+from catalog.text import fold, normalize
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,10 @@ class PlaceMatch:
     end: int
 
 
+def _spelling(label: str) -> str:
+    return re.sub(r"[\s-]+", " ", normalize(label).lower()).strip()
+
+
 def _key_pattern(key: str) -> str:
     """Regex for one folded name: spaces also match hyphens; Latin names only as whole words."""
     body = re.escape(key).replace(r"\ ", r"[\s-]*")
@@ -46,10 +50,13 @@ class Gazetteer:
     def __init__(self, entries: list[dict]) -> None:
         self.provinces: dict[str, Province] = {}
         self._by_key: dict[str, Province] = {}
+        self._spellings: dict[str, set[str]] = {}
         for entry in entries:
             province = Province(entry["id"], entry["country"], dict(entry["names"]))
             self.provinces[province.id] = province
-            for label in [province.id, *province.names.values(), *entry.get("aliases", [])]:
+            labels = [province.id, *province.names.values(), *entry.get("aliases", [])]
+            self._spellings[province.id] = {_spelling(label) for label in labels}
+            for label in labels:
                 key = fold(label).replace("-", " ")
                 key = re.sub(r"\s+", " ", key).strip()
                 if len(key) >= 3:
@@ -72,6 +79,13 @@ class Gazetteer:
             if province:
                 out.append(PlaceMatch(province, m.start(), m.end()))
         return out
+
+    def spelled_as(self, province: Province, written: str) -> bool:
+        """Whether text written *with* tone marks is really this place: folded, "cần thợ" ("need
+        a worker") looks like Cần Thơ, so accented text must match an accented spelling."""
+        if written.isascii():
+            return True
+        return _spelling(written) in self._spellings[province.id]
 
     def get(self, province_id: str) -> Province | None:
         return self.provinces.get(province_id)

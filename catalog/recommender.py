@@ -37,12 +37,15 @@ from catalog.models import Course, Provider
 from catalog.places import gazetteer
 from catalog.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS
 from catalog.settings import Settings
+from catalog.text import guess_language
 from catalog.tokens import TOKENIZER_VERSION, phrase_tokens, tokenize_goal
 
 RRF_K = 60
 CANDIDATES = 100
-WEIGHTED_ALPHA = 0.5
 MAX_TOP = 50
+PLACE_BOOST = 1.15
+LEXICAL_MIN_FRACTION = 0.25
+UNACCENTED_DENSE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -212,12 +215,17 @@ def explain(goal_tokens: set[str], course: CourseInfo) -> tuple[dict[str, list[s
     return match, reason
 
 
-def _ranks(order: np.ndarray) -> dict[int, int]:
-    return {int(row): rank for rank, row in enumerate(order, start=1)}
+def browse_order(snap: Snapshot, mask: np.ndarray, f: Filters) -> dict[int, float]:
+    """Ranking for a goal that only states constraints ("free courses in Battambang"): courses in
+    the requested place first, then free before paid, then cheaper; scores decrease with rank."""
+    rows = np.flatnonzero(mask)
+    in_place = (snap.province[rows] == f.province) if f.province else np.zeros(len(rows), bool)
+    order = np.lexsort((snap.ids[rows], snap.cost_usd[rows], ~snap.free[rows], ~in_place))
+    return {int(rows[i]): 1.0 / (rank + 1) for rank, i in enumerate(order[:CANDIDATES])}
 
 
 def fuse(method: str, dense: dict[int, tuple[int, float]], lexical: dict[int, tuple[int, float]],
-         alpha: float = WEIGHTED_ALPHA) -> dict[int, float]:
+         alpha: float = 0.5, dense_weight: float = 1.0) -> dict[int, float]:
     """Combine rankings: row → fused score. ``dense``/``lexical`` map row → (rank, raw score)."""
     if method == "dense":
         return {row: s for row, (_, s) in dense.items()}
@@ -225,13 +233,14 @@ def fuse(method: str, dense: dict[int, tuple[int, float]], lexical: dict[int, tu
         return {row: s for row, (_, s) in lexical.items()}
     rows = set(dense) | set(lexical)
     if method == "rrf":
-        return {row: sum(1.0 / (RRF_K + ranks[row][0]) for ranks in (dense, lexical) if row in ranks)
-                for row in rows}
+        return {row: (dense_weight / (RRF_K + dense[row][0]) if row in dense else 0.0)
+                + (1.0 / (RRF_K + lexical[row][0]) if row in lexical else 0.0) for row in rows}
     if method == "weighted":
         top_lex = max((s for _, s in lexical.values()), default=0.0) or 1.0
         floor = min((s for _, s in dense.values()), default=0.0)
         top_dense = max((s for _, s in dense.values()), default=0.0)
         span = (top_dense - floor) or 1.0
+        alpha *= dense_weight
         return {row: alpha * ((dense[row][1] - floor) / span if row in dense else 0.0)
                 + (1 - alpha) * (lexical[row][1] / top_lex if row in lexical else 0.0) for row in rows}
     raise InputError(f"unknown fusion method {method!r}")
@@ -313,12 +322,28 @@ class Recommender:
         if allowed and method != "dense":
             t = time.perf_counter()
             bm25 = snap.lexical.scores(goal_tokens)
+            # A hit far below the best match anywhere (e.g. only the syllable "an" of "nấu ăn")
+            # is noise, even when the filters removed the real matches.
+            floor = LEXICAL_MIN_FRACTION * float(bm25.max(initial=0.0))
             bm25[~mask] = 0.0
-            hits = np.flatnonzero(bm25 > 0)
+            hits = np.flatnonzero((bm25 > 0) & (bm25 >= floor))
             order = hits[np.argsort(-bm25[hits], kind="stable")][:CANDIDATES]
             lexical = {int(row): (rank, float(bm25[row])) for rank, row in enumerate(order, start=1)}
             timings["lexical"] = (time.perf_counter() - t) * 1000
-        fused = fuse(method, dense, lexical)
+        if not goal_tokens:
+            fused = browse_order(snap, mask, final)
+        else:
+            # Without tone marks a Vietnamese goal is out of the dense model's training distribution.
+            unaccented_vi = parsed.language == "vi" and guess_language(parsed.text) != "vi"
+            fused = fuse(method, dense, lexical, alpha=self.settings.dense_weight,
+                         dense_weight=UNACCENTED_DENSE_WEIGHT if unaccented_vi else 1.0)
+            if method in ("rrf", "weighted"):
+                # Dense-only candidates must be close in meaning; otherwise "nothing fits" is the honest answer.
+                fused = {row: s for row, s in fused.items()
+                         if row in lexical or dense.get(row, (0, 0.0))[1] >= self.settings.min_dense_score}
+            if final.province:
+                fused = {row: s * (PLACE_BOOST if snap.province[row] == final.province else 1.0)
+                         for row, s in fused.items()}
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], snap.courses[kv[0]].id))[:top_k]
         lang = lang or parsed.language
         token_set = {t for t in goal_tokens if "_" not in t}
@@ -327,6 +352,8 @@ class Recommender:
             course = snap.courses[row]
             title, title_lang = course.title_in(lang)
             match, reason = explain(token_set, course)
+            if not goal_tokens:
+                reason = "fits what you asked: " + ", ".join(c.text for c in parsed.constraints)
             results.append(Result(course, score, title, title_lang, match, reason,
                                   dense.get(row, (None, 0))[0], lexical.get(row, (None, 0))[0]))
         timings["total"] = (time.perf_counter() - t0) * 1000

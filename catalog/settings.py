@@ -65,7 +65,9 @@ class Settings:
     embedding_model: str = DEFAULT_MODEL
     index_dir: Path = Path("data/index")
     embed_threads: int = 1
-    fusion: str = "rrf"
+    fusion: str = "weighted"
+    min_dense_score: float = 0.80
+    dense_weight: float = 0.5
     load_sample: bool = True
     max_upload_bytes: int = 5 * 1024 * 1024
     khr_per_usd: float = 4100.0
@@ -93,7 +95,7 @@ class Settings:
             )
         if model == "st:":
             raise ConfigError(f"{PREFIX}EMBEDDING_MODEL 'st:' needs a model name or path after the colon")
-        fusion = (env.get(PREFIX + "FUSION") or "rrf").strip().lower()
+        fusion = (env.get(PREFIX + "FUSION") or "weighted").strip().lower()
         if fusion not in FUSION_METHODS:
             raise ConfigError(f"{PREFIX}FUSION must be one of {', '.join(FUSION_METHODS)}, got {fusion!r}")
         return cls(
@@ -103,6 +105,8 @@ class Settings:
             index_dir=Path(env.get(PREFIX + "INDEX_DIR") or data_dir / "index"),
             embed_threads=_int(env, "EMBED_THREADS", 1, 1, 64),
             fusion=fusion,
+            min_dense_score=_float(env, "MIN_DENSE_SCORE", 0.80),
+            dense_weight=_float(env, "DENSE_WEIGHT", 0.5),
             load_sample=_bool(env, "LOAD_SAMPLE", True),
             max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", 5 * 1024 * 1024, 1024, 1024**3),
             khr_per_usd=_float(env, "KHR_PER_USD", 4100.0),

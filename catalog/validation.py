@@ -424,7 +424,7 @@ def _parse_json(text: str, result: ParsedUpload, gaz: Gazetteer) -> None:
     except json.JSONDecodeError as exc:
         result.problems.append(Problem(None, "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"))
         return
-    if not isinstance(doc, dict) or "courses" not in doc and "provider" not in doc:
+    if not isinstance(doc, dict) or ("courses" not in doc and "provider" not in doc):
         result.problems.append(Problem(None, "", 'expected an object like {"provider": {...}, "courses": [...]}'))
         return
     for key in doc:
