@@ -21,7 +21,7 @@ from tqdm import tqdm
 from catalog.constraints import Filters, parse_goal
 from catalog.errors import CatalogError, InputError
 from catalog.evaluation import VARIANTS, evaluate, format_table, load_dataset, to_json
-from catalog.index import model_slug
+from catalog.index import SyncStats, VectorIndex, model_slug
 from catalog.ingest import ingest_path
 from catalog.places import gazetteer
 from catalog.recommender import MAX_TOP, Recommendation, Recommender
@@ -83,26 +83,22 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if not report.ok:
             status = InputError.exit_code
     if status == 0 and not args.no_index:
-        with app.sessions() as session, progress_bar("embedding courses") as bar:
-            from catalog.index import VectorIndex
-
-            embedder = app.embedder()
-            stats = VectorIndex.open(settings.index_dir, embedder.model_id, embedder.dim).sync(session, embedder, bar)
-        print(stats.summary(), file=sys.stderr)
+        print(_sync_index(app)[1].summary(), file=sys.stderr)
     return status
 
 
-def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    app = _open(settings)
+def _sync_index(app: CatalogApp, rebuild: bool = False) -> tuple[VectorIndex, SyncStats]:
     embedder = app.embedder()
-    if args.rebuild:
-        shutil.rmtree(settings.index_dir / model_slug(embedder.model_id), ignore_errors=True)
-    from catalog.index import VectorIndex
-
+    if rebuild:
+        shutil.rmtree(app.settings.index_dir / model_slug(embedder.model_id), ignore_errors=True)
     with app.sessions() as session, progress_bar("embedding courses") as bar:
-        index = VectorIndex.open(settings.index_dir, embedder.model_id, embedder.dim)
-        stats = index.sync(session, embedder, bar)
-    print(f"{stats.summary()}; {len(index)} courses indexed with {embedder.model_id}")
+        index = VectorIndex.open(app.settings.index_dir, embedder.model_id, embedder.dim)
+        return index, index.sync(session, embedder, bar)
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    index, stats = _sync_index(_open(settings), args.rebuild)
+    print(f"{stats.summary()}; {len(index)} courses indexed with {index.model_id}")
     return 0
 
 

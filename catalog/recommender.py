@@ -152,8 +152,6 @@ class Result:
     title_lang: str
     match: dict[str, list[str]]
     reason: str
-    dense_rank: int | None = None
-    lexical_rank: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         c = self.course
@@ -354,8 +352,7 @@ class Recommender:
             match, reason = explain(token_set, course)
             if not goal_tokens:
                 reason = "fits what you asked: " + ", ".join(c.text for c in parsed.constraints)
-            results.append(Result(course, score, title, title_lang, match, reason,
-                                  dense.get(row, (None, 0))[0], lexical.get(row, (None, 0))[0]))
+            results.append(Result(course, score, title, title_lang, match, reason))
         timings["total"] = (time.perf_counter() - t0) * 1000
         return Recommendation(parsed, final, results, allowed, timings)
 

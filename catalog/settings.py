@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from catalog.errors import ConfigError
@@ -72,7 +72,6 @@ class Settings:
     max_upload_bytes: int = 5 * 1024 * 1024
     khr_per_usd: float = 4100.0
     vnd_per_usd: float = 26000.0
-    extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -111,7 +110,6 @@ class Settings:
             max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", 5 * 1024 * 1024, 1024, 1024**3),
             khr_per_usd=_float(env, "KHR_PER_USD", 4100.0),
             vnd_per_usd=_float(env, "VND_PER_USD", 26000.0),
-            extra={k: v for k, v in env.items() if k.startswith(PREFIX)},
         )
 
     def usd_rate(self, currency: str) -> float:
