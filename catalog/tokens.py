@@ -72,9 +72,14 @@ def _khmer_words(run: str) -> list[str]:
     if _segmenter is None:
         with _segment_lock:
             if _segmenter is None:
-                logging.getLogger("khmer-nltk").setLevel(logging.WARNING)
-                from khmernltk import word_tokenize
+                # khmer-nltk logs an INFO line when it loads its model; keep stderr clean.
+                logging.disable(logging.INFO)
+                try:
+                    from khmernltk import word_tokenize
 
+                    word_tokenize("ក")  # loads the CRF model now, inside the muted block
+                finally:
+                    logging.disable(logging.NOTSET)
                 _segmenter = word_tokenize
     return [w for w in _segmenter(run) if w.strip() and w not in _KH_PUNCT]
 
