@@ -95,3 +95,22 @@ def test_bad_requests(sample):
         sample.recommend("x" * 10_000)
     with pytest.raises(InputError):
         sample.recommend("barista", top_k=0)
+
+
+def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
+    from catalog.ingest import ingest_bytes
+    from catalog.service import open_app
+
+    from .helpers import catalog_json, course
+
+    app, _ = open_app(settings, embedder=embedder)
+    with app.sessions() as s:
+        ingest_bytes(s, settings, catalog_json(course()), "a.json")
+    rec = app.recommender()
+    assert not rec.refresh()
+    with app.sessions() as s:
+        ingest_bytes(s, settings, catalog_json(course(), course(code="BAKE-1", title={"en": "Bakery"},
+                                                                skills=["bread baking"], sector="food")), "a.json")
+    assert rec.refresh()
+    assert rec.recommend("bread baking", top_k=1).results[0].course.code == "BAKE-1"
+    app.close()
