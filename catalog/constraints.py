@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from catalog.errors import InputError
-from catalog.places import Gazetteer
+from catalog.places import Gazetteer, gazetteer
 from catalog.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES, SECTORS
 from catalog.text import fold, guess_language, normalize
 
@@ -98,8 +98,6 @@ class Filters:
                 raise InputError(f"filter country must be one of {', '.join(COUNTRIES)}")
             kw["country"] = country
         if data.get("province"):
-            from catalog.places import gazetteer
-
             found = gazetteer().resolve(str(data["province"]))
             if found is None:
                 raise InputError(f"unknown province {data['province']!r}")

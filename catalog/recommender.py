@@ -17,9 +17,8 @@ catalog version is picked up by :meth:`Recommender.refresh`, which builds new st
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -106,6 +105,15 @@ class Snapshot:
         self.max_age = np.asarray([c.max_age or 999 for c in courses], dtype=np.int16)
         self.lexical = LexicalIndex(tokens)
         self.max_id = int(self.ids.max()) + 1 if n else 1
+        self._terms: dict[int, dict[str, list[tuple[str, set[str]]]]] = {}
+
+    def terms(self, row: int) -> dict[str, list[tuple[str, set[str]]]]:
+        """Tokenised reason phrases of a course, computed on first use and kept (read-mostly;
+        a race only computes the same value twice)."""
+        cached = self._terms.get(row)
+        if cached is None:
+            cached = self._terms[row] = explain_terms(self.courses[row])
+        return cached
 
     def mask(self, f: Filters, exclude: Iterable[int] = ()) -> np.ndarray:
         """Rows that satisfy every hard filter."""
@@ -169,8 +177,7 @@ class Recommendation:
     goal: ParsedGoal
     filters: Filters
     results: list[Result]
-    candidates: int
-    timings_ms: dict[str, float] = field(default_factory=dict)
+    eligible: int  # active courses that pass the hard filters (0 → suggest relaxing a constraint)
 
     @property
     def constraints(self) -> list[Constraint]:
@@ -183,22 +190,26 @@ class Recommendation:
                 "understood": [c.to_dict() for c in self.goal.constraints],
                 "filters": self.filters.to_dict(),
             },
+            "eligible": self.eligible,
             "results": [r.to_dict() for r in self.results],
         }
 
 
-def explain(goal_tokens: set[str], course: CourseInfo) -> tuple[dict[str, list[str]], str]:
+def explain_terms(course: CourseInfo) -> dict[str, list[tuple[str, set[str]]]]:
+    """The phrases a reason can cite (skills, keywords, title words) with their tokens."""
+    words = [w for text in course.title.values() for w in text.split()]
+    return {name: list(zip(items, phrase_tokens(items), strict=True))
+            for name, items in (("skills", course.skills), ("keywords", course.keywords), ("title", words))}
+
+
+def explain(goal_tokens: set[str], terms: dict[str, list[tuple[str, set[str]]]]) -> tuple[dict[str, list[str]], str]:
     """Which skills/keywords/title words of the course the goal matched, and a one-line reason."""
     match: dict[str, list[str]] = {"skills": [], "keywords": [], "title": []}
-    if goal_tokens:
-        for name, phrases in (("skills", course.skills), ("keywords", course.keywords)):
-            for phrase, toks in zip(phrases, phrase_tokens(phrases), strict=True):
-                if toks & goal_tokens:
-                    match[name].append(phrase)
-        for text in course.title.values():
-            for word, toks in zip(text.split(), phrase_tokens(text.split()), strict=True):
-                if toks & goal_tokens and word not in match["title"]:
-                    match["title"].append(word.strip(",.;:()"))
+    for name, items in terms.items():
+        for phrase, toks in items:
+            shown = phrase.strip(",.;:()") if name == "title" else phrase
+            if toks & goal_tokens and shown not in match[name]:
+                match[name].append(shown)
     match = {k: v[:4] for k, v in match.items() if v}
     if match.get("skills"):
         reason = "skills: " + ", ".join(match["skills"])
@@ -295,30 +306,23 @@ class Recommender:
         if not 1 <= top_k <= MAX_TOP:
             raise InputError(f"top must be between 1 and {MAX_TOP}, got {top_k}")
         method = method or self.settings.fusion
-        t0 = time.perf_counter()
         parsed = parse_goal(goal, gazetteer())
         final = parsed.filters(ignore).merged(filters or Filters())
         snap, index = self.snapshot, self.index
         mask = snap.mask(final, exclude)
         allowed = int(mask.sum())
-        timings: dict[str, float] = {"parse": (time.perf_counter() - t0) * 1000}
         query = parsed.query or parsed.text
         dense: dict[int, tuple[int, float]] = {}
         lexical: dict[int, tuple[int, float]] = {}
         goal_tokens = tokenize_goal(query)
         if allowed and method != "lexical":
-            t = time.perf_counter()
             qvec = self.embed_goal(query)
-            timings["embed"] = (time.perf_counter() - t) * 1000
-            t = time.perf_counter()
             bitmap = None if allowed == len(mask) else snap.bitmap(mask)
             scores, ids = index.search(qvec, CANDIDATES, bitmap)
             rows = [snap.row_of.get(int(i)) for i in ids]
             dense = {row: (rank, float(s)) for rank, (row, s) in enumerate(zip(rows, scores, strict=True), start=1)
                      if row is not None}
-            timings["dense"] = (time.perf_counter() - t) * 1000
         if allowed and method != "dense":
-            t = time.perf_counter()
             bm25 = snap.lexical.scores(goal_tokens)
             # A hit far below the best match anywhere (e.g. only the syllable "an" of "nấu ăn")
             # is noise, even when the filters removed the real matches.
@@ -327,7 +331,6 @@ class Recommender:
             hits = np.flatnonzero((bm25 > 0) & (bm25 >= floor))
             order = hits[np.argsort(-bm25[hits], kind="stable")][:CANDIDATES]
             lexical = {int(row): (rank, float(bm25[row])) for rank, row in enumerate(order, start=1)}
-            timings["lexical"] = (time.perf_counter() - t) * 1000
         if not goal_tokens:
             fused = browse_order(snap, mask, final)
         else:
@@ -349,12 +352,11 @@ class Recommender:
         for row, score in ranked:
             course = snap.courses[row]
             title, title_lang = course.title_in(lang)
-            match, reason = explain(token_set, course)
+            match, reason = explain(token_set, snap.terms(row))
             if not goal_tokens:
                 reason = "fits what you asked: " + ", ".join(c.text for c in parsed.constraints)
             results.append(Result(course, score, title, title_lang, match, reason))
-        timings["total"] = (time.perf_counter() - t0) * 1000
-        return Recommendation(parsed, final, results, allowed, timings)
+        return Recommendation(parsed, final, results, allowed)
 
 
 def load_snapshot(session: Session, settings: Settings) -> Snapshot:

@@ -86,7 +86,7 @@ class ParsedUpload:
 class _RowChecker:
     """Collects problems for one row; ``col`` maps a field path to the name the user sees."""
 
-    def __init__(self, row: int, col: Callable[[str], str], problems: list[Problem]) -> None:
+    def __init__(self, row: int | None, col: Callable[[str], str], problems: list[Problem]) -> None:
         self.row, self.col, self.problems = row, col, problems
 
     def fail(self, path: str, message: str) -> None:
@@ -344,8 +344,7 @@ def validate_course(raw: Any, row: int, col: Callable[[str], str], gaz: Gazettee
 
 
 def validate_provider(raw: Any, problems: list[Problem]) -> ProviderRecord | None:
-    chk = _RowChecker(0, lambda p: f"provider.{p}" if p else "provider", problems)
-    chk.row = None  # type: ignore[assignment]
+    chk = _RowChecker(None, lambda p: f"provider.{p}" if p else "provider", problems)
     if not isinstance(raw, dict):
         chk.fail("", "must be an object with code and name")
         return None
