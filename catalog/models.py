@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -113,3 +114,61 @@ class Upload(Base):
     unchanged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     catalog_version: Mapped[int] = mapped_column(Integer, nullable=False)
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Learner(Base):
+    """A person using the advisor through one channel (Telegram today). Holds only what the advisor
+    needs: language, consent, campaign source and the dialogue step, so any worker can continue a
+    conversation after a restart. ``state_version`` makes concurrent writers fail loudly instead of
+    silently overwriting each other's dialogue state."""
+
+    __tablename__ = "learners"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_learner_channel_external"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    external_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    language: Mapped[str | None] = mapped_column(String(2))
+    source: Mapped[str | None] = mapped_column(String(64))  # campaign code from the deep link
+    consented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    step: Mapped[str] = mapped_column(String(24), nullable=False, default="new")
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    state_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="learner", cascade="all, delete-orphan",
+                                                       passive_deletes=True)
+
+    __mapper_args__ = {"version_id_col": state_version}  # noqa: RUF012
+
+
+class Enrolment(Base):
+    """One learner in one course; unique per pair so a double tap or a redelivered update cannot
+    create a second row. Withdrawing keeps the row (status) so re-enrolling reuses it."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("learner_id", "course_id", name="uq_enrolment_learner_course"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), nullable=False)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="enrolled")
+    source: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    learner: Mapped[Learner] = relationship(back_populates="enrolments")
+    course: Mapped[Course] = relationship()
+
+
+class ProcessedUpdate(Base):
+    """Inbound updates already taken by a worker, so a redelivered update has no second effect.
+    ``done_at`` stays empty while a worker handles it; a claim that never finished (the worker died)
+    can be taken over after a grace period."""
+
+    __tablename__ = "processed_updates"
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

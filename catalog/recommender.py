@@ -16,6 +16,7 @@ catalog version is picked up by :meth:`Recommender.refresh`, which builds new st
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -340,8 +341,10 @@ class Recommender:
                          dense_weight=UNACCENTED_DENSE_WEIGHT if unaccented_vi else 1.0)
             if method in ("rrf", "weighted"):
                 # Dense-only candidates must be close in meaning; otherwise "nothing fits" is the honest answer.
-                fused = {row: s for row, s in fused.items()
-                         if row in lexical or dense.get(row, (0, 0.0))[1] >= self.settings.min_dense_score}
+                # Untoned Vietnamese embeds as noise (every course scores about the same), so there only
+                # courses the words themselves matched are admitted.
+                floor = math.inf if unaccented_vi else self.settings.min_dense_score
+                fused = {row: s for row, s in fused.items() if row in lexical or dense.get(row, (0, 0.0))[1] >= floor}
             if final.province:
                 fused = {row: s * (PLACE_BOOST if snap.province[row] == final.province else 1.0)
                          for row, s in fused.items()}
