@@ -397,11 +397,12 @@ class Advisor:
 
     def _learner(self, s: Session, who: Visitor, first_text: str | None = None) -> Learner:
         learner = learners.get_or_create_learner(s, self.channel, who.external_id)
-        if learner.language is None and learner.step == "new":
-            # Preselect from the script of the first message, then Telegram's app language.
-            guess = (language_of_text(first_text) if first_text else None) or negotiate(who.language_code)
+        script = language_of_text(first_text) if first_text else None
+        if learner.language is None and (learner.step == "new" or script):
+            # Until the learner picks one, preselect from what they write (a Khmer reader may run
+            # Telegram in English), else from Telegram's app language.
             state = _state(learner)
-            state["guess"] = guess or DEFAULT_LANGUAGE
+            state["guess"] = script or negotiate(who.language_code) or DEFAULT_LANGUAGE
             learner.state = state
             learner.step = "language"
         learner.last_seen_at = learners.utcnow()

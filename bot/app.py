@@ -268,6 +268,7 @@ def build_application(settings: BotSettings, services: Services, *,
         .build()
     )
     app.bot_data["services"] = services
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request URL, and URLs hold the token
     # Order matters: claim first (group -1), then exactly one handler in group 0, then mark done.
     app.add_handler(TypeHandler(Update, claim), group=-1)
     private = filters.ChatType.PRIVATE
@@ -297,8 +298,6 @@ class TokenRedactor(logging.Filter):
 
 def configure_logging(token: str | None, level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # logs every request URL, token included
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
     if token:
         for handler in logging.getLogger().handlers:
             handler.addFilter(TokenRedactor(token))

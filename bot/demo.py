@@ -90,15 +90,15 @@ async def run_demo(settings: BotSettings, *, language_code: str | None = None, s
                     if not line:
                         break
                     before = _snapshot(emu)
-                    if line.isdigit() and buttons and 1 <= int(line) <= len(buttons[1]):
+                    if not stdin.isatty():  # echo piped input so the transcript reads like a chat
+                        out.write(line + "\n")
+                    if line.isdigit() and len(line) <= 2:
+                        if not buttons or not 1 <= int(line) <= len(buttons[1]):
+                            out.write(f"(no button {line} on the last message)\n")
+                            continue
                         emu.press(user, buttons[0], buttons[1][int(line) - 1])
-                    elif line.isdigit() and not stdin.isatty():
-                        out.write(f"{line}\n(no button {line} on the last message)\n")
-                        continue
                     else:
                         emu.send_text(user, line)
-                    if not stdin.isatty():
-                        out.write(line + "\n")
                     answer = await _turn(emu, before, out)
                     if answer is not None:
                         buttons = answer

@@ -21,6 +21,7 @@ import copy
 import itertools
 import json
 import logging
+import random
 import re
 import time
 from collections.abc import Callable
@@ -46,7 +47,6 @@ _log = logging.getLogger(__name__)
 
 Params = dict[str, Any]
 
-FIRST_UPDATE_ID = 10_000
 MAX_TEXT = 4096  # UTF-16 code units after entity parsing
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes of UTF-8
@@ -585,7 +585,9 @@ class BotApiEmulator:
         self._chats: dict[int, _Chat] = {}
         self._blocked: set[int] = set()
         self._queue: list[_Queued] = []
-        self._next_update_id = FIRST_UPDATE_ID
+        # Telegram starts update ids at an arbitrary value; so does this, so a bot that remembers
+        # handled ids (de-duplication) never mistakes a new emulator session's updates for old ones.
+        self._next_update_id = random.randrange(10_000, 2**31 - 2**20)
         self._allowed_updates: set[str] | None = None
         self._poller: asyncio.Future[str] | None = None
         self._watchers: set[asyncio.Future[None]] = set()
