@@ -139,7 +139,8 @@ async def run(learners: int, rounds: int, data_dir: Path) -> dict[str, dict[str,
                 advisor.button(who, Callback("c", "y"))
             results.setdefault("advisor goal", []).append(
                 await measure(users, text_then_reply(emu, lambda u, goal=goal: goal[u.id])))
-            results.setdefault("advisor button (more)", []).append(await measure(users, press_then_edit(emu, "More")))
+            results.setdefault("advisor button (refine)", []).append(
+                await measure(users, press_then_edit(emu, "Online")))
             await stopped(app)
         runtime.close()
     return {name: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for name, runs in results.items()}
