@@ -44,7 +44,6 @@ from catalog.recommender import Recommender
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
-KNOWN_COMMANDS = ("start", "help", "privacy", "language", "mycourses", "delete", "choose")
 
 
 @dataclass

@@ -95,9 +95,6 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
 
-    def pgettext(self, context: str, message: str) -> str:
-        return self.translations.pgettext(context, message)
-
     @property
     def locale(self) -> Locale:
         return Locale.parse(self.lang)

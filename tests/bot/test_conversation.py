@@ -127,9 +127,9 @@ def test_khmer_conversation_goal_first(stack: Stack) -> None:
             privacy = await chat.tap(welcome2, "ខ្មែរ")
             assert isinstance(privacy, BotMessage) and mostly(KHMER, privacy.text) and "/delete" in privacy.text
             consent_label = privacy.buttons[0][0][0]
-            ask, results = await chat.tap(privacy, consent_label, new=1), None
-            assert isinstance(ask, list)
-            [results] = ask
+            answered = await chat.tap(privacy, consent_label, new=1)  # the prompt is edited in place ...
+            assert isinstance(answered, list)
+            [results] = answered  # ... and the goal typed before consent is answered in a new message
             assert mostly(KHMER, results.text.split("\n", 1)[1])
             listed = courses(stack, course_ids(results))
             assert listed and all(c.sector == "electrical" for c in listed[:3])
