@@ -197,13 +197,7 @@ def _(screen: Results, t: Translator) -> Reply:
             lines.extend(_item_lines(item, t))
             buttons.append([(_("ℹ️ {n} · Details").format(n=item.number), cb.encode(cb.DETAILS, item.course_id)),
                             (_("✅ Enrol in {n}").format(n=item.number), cb.encode(cb.ENROL, item.course_id))])
-        paging = []
-        if screen.page > 0:
-            paging.append((_("◀ Previous"), cb.encode(cb.MORE, screen.page - 1)))
-        if screen.has_more:
-            paging.append((_("More courses ▶"), cb.encode(cb.MORE, screen.page + 1)))
-        if paging:
-            buttons.append(paging)
+        buttons += _pager(t, cb.MORE, screen.page, screen.has_more, _("More courses ▶"))
     elif screen.eligible == 0 or screen.relaxable:
         lines.append(esc(_("No course fits all of these conditions. Tap a condition below to remove it.")))
     else:
@@ -221,18 +215,22 @@ def _(screen: Results, t: Translator) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
+def _pager(t: Translator, action: str, page: int, has_more: bool, more: str) -> list[list[Button]]:
+    """A "◀ Previous / More ▶" row for paged lists (empty when there is one page)."""
+    row = []
+    if page > 0:
+        row.append((t.gettext("◀ Previous"), cb.encode(action, page - 1)))
+    if has_more:
+        row.append((more, cb.encode(action, page + 1)))
+    return [row] if row else []
+
+
 @_render.register
 def _(screen: ProvincePicker, t: Translator) -> Reply:
     _ = t.gettext
     options = [(name, cb.encode(cb.PROVINCE, pid)) for pid, name in screen.options]
     buttons = [options[i:i + 2] for i in range(0, len(options), 2)]
-    nav = []
-    if screen.page > 0:
-        nav.append((_("◀ Previous"), cb.encode(cb.PROVINCES, screen.page - 1)))
-    if screen.has_more:
-        nav.append((_("More provinces ▶"), cb.encode(cb.PROVINCES, screen.page + 1)))
-    if nav:
-        buttons.append(nav)
+    buttons += _pager(t, cb.PROVINCES, screen.page, screen.has_more, _("More provinces ▶"))
     buttons.append([(_("Anywhere"), cb.encode(cb.PROVINCE, "-")), (_("◀ Back to courses"), cb.encode(cb.MORE, 0))])
     return Reply(esc(_("Where do you want to study? Online courses are always included.")), buttons)
 

@@ -97,3 +97,13 @@ class Chat:
 
     def last(self) -> BotMessage:
         return self.emu.messages(self.user.id)[-1]
+
+
+async def consented(chat: Chat) -> BotMessage:
+    """Walk a new learner through /start, English and consent; returns the goal prompt."""
+    [welcome] = await chat.say("/start")
+    privacy = await chat.tap(welcome, "English")
+    assert isinstance(privacy, BotMessage)
+    ask = await chat.tap(privacy, "I agree")
+    assert isinstance(ask, BotMessage)
+    return ask

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.emulator import BotMessage
 from catalog.models import Course, Enrolment, Learner
-from tests.bot.conftest import Chat, Stack, emulator, new_user, running_bot
+from tests.bot.conftest import Chat, Stack, consented, emulator, new_user, running_bot
 
 KHMER = re.compile(r"[\u1780-\u17FF]")
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -200,11 +200,7 @@ def test_help_me_choose_and_province_picker(stack: Stack) -> None:
         async with emulator() as emu, running_bot(stack, emu):
             user = new_user("en")
             chat = Chat(emu, user)
-            [welcome] = await chat.say("/start")
-            privacy = await chat.tap(welcome, "English")
-            assert isinstance(privacy, BotMessage)
-            ask = await chat.tap(privacy, "I agree")
-            assert isinstance(ask, BotMessage)
+            ask = await consented(chat)
             [sectors] = await chat.tap(ask, "Help me choose", new=1)
             jobs = await chat.tap(sectors, "Electrical work")
             assert isinstance(jobs, BotMessage) and "electrician" in jobs.button_labels()

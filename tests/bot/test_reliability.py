@@ -10,18 +10,8 @@ import time
 import pytest
 
 from bot.emulator import BotMessage, TgUser
-from tests.bot.conftest import Chat, Stack, emulator, fast_limiter, new_user, running_bot
+from tests.bot.conftest import Chat, Stack, consented, emulator, fast_limiter, new_user, running_bot
 from tests.bot.test_conversation import course_ids, enrolments
-
-
-async def consented(chat: Chat) -> BotMessage:
-    """Walk a new learner through /start, English and consent; returns the goal prompt."""
-    [welcome] = await chat.say("/start")
-    privacy = await chat.tap(welcome, "English")
-    assert isinstance(privacy, BotMessage)
-    ask = await chat.tap(privacy, "I agree")
-    assert isinstance(ask, BotMessage)
-    return ask
 
 
 def test_restart_in_the_middle_of_a_conversation(stack: Stack) -> None:
