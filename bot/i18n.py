@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,15 +19,13 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
-from catalog.schema import LANGUAGES
+from catalog.courses.schema import LANGUAGES
 
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGE_NAMES = {"km": "ខ្មែរ", "vi": "Tiếng Việt", "en": "English"}  # each in its own script, never translated
 WHOLE_CURRENCIES = ("KHR", "VND")  # riel and dong are never written with decimals
-KHMER_SCRIPT = re.compile(r"[\u1780-\u17FF]")
-VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
 def N_(message: str) -> str:
@@ -70,16 +67,6 @@ def negotiate(language_code: str | None) -> str | None:
     if not language_code:
         return None
     return negotiate_locale([language_code.replace("-", "_")], list(LANGUAGES), sep="_")
-
-
-def language_of_text(text: str) -> str | None:
-    """The language a message is written in, when its script says so (Khmer script, Vietnamese
-    letters); plain Latin text could be English or untoned Vietnamese, so it says nothing."""
-    if KHMER_SCRIPT.search(text):
-        return "km"
-    if VIETNAMESE_LETTERS.search(text):
-        return "vi"
-    return None
 
 
 @dataclass(frozen=True)

@@ -10,52 +10,38 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
-from catalog.constraints import Filters, parse_goal
+from catalog.app import CatalogApp, open_app
+from catalog.courses.ingest import ingest_path
+from catalog.courses.schema import COUNTRIES, DELIVERY, LANGUAGES, SCHEDULES, SECTORS
 from catalog.errors import CatalogError, InputError
-from catalog.evaluation import VARIANTS, evaluate, format_table, load_dataset, to_json
-from catalog.index import SyncStats, VectorIndex, model_slug
-from catalog.ingest import ingest_path
-from catalog.places import gazetteer
-from catalog.recommender import MAX_TOP, Recommendation, Recommender
-from catalog.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS
-from catalog.service import CatalogApp, open_app
-from catalog.settings import FUSION_METHODS, Settings
+from catalog.evaluation.evaluate import VARIANTS, evaluate, format_table, load_dataset, to_json
+from catalog.jsonl import read_jsonl
+from catalog.language.places import gazetteer
+from catalog.progress import progress_bar
+from catalog.retrieval.constraints import Filters, parse_goal
+from catalog.retrieval.index import SyncStats, VectorIndex, model_slug, open_index, write_bundled_vectors
+from catalog.retrieval.recommender import MAX_TOP, Recommendation, Recommender
+from catalog.settings import FUSION_METHODS, CatalogSettings
+from catalog.storage.models import Course, EmbeddingCache
 
 MAX_BATCH_LINES = 100_000
 
 
-@contextmanager
-def progress_bar(desc: str, unit: str = "course") -> Iterator[Callable[[int, int], None]]:
-    """A tqdm bar on stderr fed by ``(done_increment, total)`` callbacks; silent when nothing to do."""
-    bar: tqdm[Any] | None = None
-
-    def update(step: int, total: int) -> None:
-        nonlocal bar
-        if bar is None and total:
-            bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=True, dynamic_ncols=True)
-        if bar is not None:
-            bar.update(step)
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.close()
-
-
-def _open(settings: Settings, quiet: bool = False) -> CatalogApp:
+def _open(settings: CatalogSettings, quiet: bool = False) -> CatalogApp:
     app, reports = open_app(settings)
     if reports and not quiet:
         created = sum(len(r.created) for r in reports)
-        print(f"first run: loaded the sample catalog ({created} courses from {len(reports)} files)", file=sys.stderr)
+        print(f"loaded the sample catalog ({created} courses from {len(reports)} files; "
+              "ADVISOR_LOAD_SAMPLE is on)", file=sys.stderr)
     return app
 
 
@@ -64,11 +50,11 @@ def _recommender(app: CatalogApp) -> Recommender:
         return app.recommender(bar)
 
 
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_ingest(args: argparse.Namespace, settings: CatalogSettings) -> int:
     app = _open(settings, quiet=True)
     status = 0
     for path in args.files:
-        with app.sessions() as session:
+        with app.write_sessions.begin() as session:  # one transaction per file: all or nothing
             report = ingest_path(session, settings, Path(path), args.provider)
         if args.json:
             print(json.dumps({"file": report.filename, "ok": report.ok, "provider": report.provider,
@@ -92,11 +78,10 @@ def _sync_index(app: CatalogApp, rebuild: bool = False) -> tuple[VectorIndex, Sy
     if rebuild:
         shutil.rmtree(app.settings.index_dir / model_slug(embedder.model_id), ignore_errors=True)
     with app.sessions() as session, progress_bar("embedding courses") as bar:
-        index = VectorIndex.open(app.settings.index_dir, embedder.model_id, embedder.dim)
-        return index, index.sync(session, embedder, bar)
+        return open_index(app.settings, session, embedder, bar)
 
 
-def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_index(args: argparse.Namespace, settings: CatalogSettings) -> int:
     index, stats = _sync_index(_open(settings), args.rebuild)
     print(f"{stats.summary()}; {len(index)} courses indexed with {index.model_id}")
     return 0
@@ -156,22 +141,8 @@ def _print_human(rec: Recommendation) -> None:
 
 def _read_batch(path: str) -> list[dict[str, Any]]:
     """Read and validate every line before answering any: a bad line means no output at all."""
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text") from None
     items = []
-    for no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if len(items) >= MAX_BATCH_LINES:
-            raise InputError(f"{path}: more than {MAX_BATCH_LINES:,} queries; split the file")
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{no}: not JSON ({exc.msg})") from None
+    for no, obj in read_jsonl(path, limit=MAX_BATCH_LINES):
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             raise InputError(f'{path}:{no}: expected {{"id": ..., "text": "...", "filters": {{...}}}}')
         unknown = set(obj) - {"id", "text", "filters", "exclude", "lang", "top"}
@@ -188,7 +159,7 @@ def _read_batch(path: str) -> list[dict[str, Any]]:
     return items
 
 
-def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_recommend(args: argparse.Namespace, settings: CatalogSettings) -> int:
     if (args.goal is None) == (args.batch is None):
         raise InputError("give either a GOAL or --batch FILE.jsonl")
     filters = _filters_from_args(args)
@@ -219,7 +190,7 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_eval(args: argparse.Namespace, settings: CatalogSettings) -> int:
     items = load_dataset(Path(args.dataset))
     app = _open(settings, quiet=True)
     recommender = _recommender(app)
@@ -230,6 +201,30 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     with tqdm(total=len(items) * len(variants), desc="evaluating", unit="goal", file=sys.stderr) as bar:
         results = evaluate(recommender, items, variants, progress=bar.update)
     print(to_json(results) if args.json else format_table(results))
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace, settings: CatalogSettings) -> int:
+    app, _ = open_app(settings, sample=False)
+    if args.action == "load":
+        reports = app.load_sample()
+        created = sum(len(r.created) for r in reports)
+        print(f"sample catalog: {created} courses created, "
+              f"{sum(len(r.unchanged) for r in reports)} already there ({len(reports)} files)")
+        if not args.no_index:
+            print(_sync_index(app)[1].summary(), file=sys.stderr)
+        return 0
+    # "vectors": what the sample's courses embed to with the configured model, for shipping.
+    _sync_index(app)
+    embedder = app.embedder()
+    with app.sessions() as session:
+        hashes = set(session.scalars(select(Course.content_hash).where(Course.active)))
+        vectors = {c.content_hash: np.frombuffer(c.vector, dtype=np.float32)
+                   for c in session.scalars(select(EmbeddingCache).where(EmbeddingCache.model_id == embedder.model_id))
+                   if c.content_hash in hashes}
+    if not hashes or set(vectors) != hashes:
+        raise InputError("load the sample first (python -m catalog sample load) into an otherwise empty database")
+    print(f"wrote {len(vectors)} vectors to {write_bundled_vectors(embedder.model_id, vectors)}")
     return 0
 
 
@@ -262,13 +257,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delivery", nargs="+", choices=DELIVERY)
     p.add_argument("--schedule", nargs="+", choices=SCHEDULES)
     p.add_argument("--language", dest="languages", nargs="+", choices=LANGUAGES, help="language of instruction")
-    p.add_argument("--country", choices=("KH", "VN"))
+    p.add_argument("--country", choices=COUNTRIES)
     p.add_argument("--province", help="province in any language, e.g. Battambang, បាត់ដំបង, Cần Thơ")
     p.add_argument("--sector", choices=SECTORS)
     p.add_argument("--woman", action="store_true", help="the learner is a woman (shows women-only courses)")
     p.add_argument("--age", type=int, help="the learner's age (applies age limits)")
     p.add_argument("--exclude", nargs="+", metavar="PROVIDER:CODE", help="courses already taken")
     p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("sample", help="the bundled sample catalog (demo data: 15 invented providers)")
+    p.add_argument("action", choices=("load", "vectors"), help="load: store it in the database; vectors: "
+                   "write its vectors for the configured model into the package (maintainers)")
+    p.add_argument("--no-index", action="store_true", help="do not update the vector index afterwards")
+    p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("eval", help="nDCG@10, Recall@5 and MRR per language for each retrieval variant")
     p.add_argument("dataset", metavar="DATASET.jsonl")
@@ -282,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = Settings.from_env()
+        settings = CatalogSettings.from_env()
         return int(args.func(args, settings))
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)

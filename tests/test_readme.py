@@ -1,9 +1,8 @@
 """The README's two set-up commands are the ones that CI and newcomers actually run."""
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 
 def commands() -> list[str]:

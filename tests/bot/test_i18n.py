@@ -14,11 +14,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations
 
-from bot.i18n import LOCALES_DIR, Catalogs, language_of_text, load_catalogs, negotiate
+from bot.i18n import LOCALES_DIR, Catalogs, load_catalogs, negotiate
+from catalog.language.text import script_language
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
-KHMER = re.compile(r"[\u1780-\u17FF]")
 # Words that are the same in Vietnamese and English (proper names, symbols); nothing else may stay English.
 SAME_IN_VIETNAMESE: set[str] = set()
 
@@ -66,7 +66,7 @@ def test_catalog_is_complete(lang: str) -> None:
             used = set(PLACEHOLDER.findall(text))
             if not used <= wanted or (len(ids) == 1 and used != wanted):
                 problems.append(f"placeholders differ: {msgid!r} -> {text!r}")
-            if lang == "km" and not KHMER.search(text):
+            if lang == "km" and script_language(text) != "km":
                 problems.append(f"not Khmer: {msgid!r} -> {text!r}")
             if lang == "vi" and text == msgid and msgid not in SAME_IN_VIETNAMESE:
                 problems.append(f"left in English: {msgid!r}")
@@ -80,7 +80,7 @@ def test_catalog_is_complete(lang: str) -> None:
 def test_translations_are_used() -> None:
     catalogs = Catalogs()
     km, vi, en = (catalogs.translator(lang) for lang in ("km", "vi", "en"))
-    assert KHMER.search(km.gettext("Choose your language:"))
+    assert script_language(km.gettext("Choose your language:")) == "km"
     assert vi.gettext("Choose your language:") != "Choose your language:"
     assert en.gettext("Choose your language:") == "Choose your language:"
     assert catalogs.translator("fr").lang == "en"
@@ -95,7 +95,7 @@ def test_plurals_and_numbers() -> None:
     vi = catalogs.translator("vi")
     assert "1,5" in vi.hours(1.5)  # Vietnamese decimal comma
     km = catalogs.translator("km")
-    assert "120" in km.hours(120) and KHMER.search(km.hours(120))
+    assert "120" in km.hours(120) and script_language(km.hours(120)) == "km"
 
 
 def test_money_per_locale() -> None:
@@ -124,10 +124,10 @@ def test_language_detection() -> None:
     assert negotiate("en-US") == "en"
     assert negotiate("fr") is None
     assert negotiate(None) is None
-    assert language_of_text("ខ្ញុំចង់រៀន") == "km"
-    assert language_of_text("muốn học sửa xe máy") == "vi"
-    assert language_of_text("muon hoc sua xe may") is None  # could be English or untoned Vietnamese
-    assert language_of_text("hotel job") is None
+    assert script_language("ខ្ញុំចង់រៀន") == "km"
+    assert script_language("muốn học sửa xe máy") == "vi"
+    assert script_language("muon hoc sua xe may") is None  # could be English or untoned Vietnamese
+    assert script_language("hotel job") is None
 
 
 def test_compiled_catalog_follows_the_po_file(tmp_path: Path) -> None:

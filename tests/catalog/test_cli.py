@@ -6,8 +6,7 @@ import shutil
 import pytest
 
 from catalog.cli import main
-
-from .helpers import catalog_json, course
+from tests.support import catalog_json, course
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import pytest
 
 from catalog.errors import ConfigError
-from catalog.settings import Settings
+from catalog.settings import CatalogSettings as Settings
 
 
 def test_defaults_use_a_sqlite_file_under_the_data_dir():

@@ -1,0 +1,124 @@
+"""``python -m bot demo``: the real bot, talking HTTP to the in-process Bot API emulator, with this
+terminal as the learner's phone. Inline buttons are shown as numbers; typing a number presses it.
+
+Works with piped input too (one line per turn), which is how the tests drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from sqlalchemy import delete
+
+from bot.demo.emulator import BotApiEmulator, BotMessage, TgUser
+from bot.services import Services, build_services, stderr
+from bot.settings import Settings
+from bot.telegram.application import build_application, running
+from bot.telegram.models import InboxUpdate, OutboxMessage
+from catalog.progress import progress_bar
+
+DEMO_USER_ID = 1001
+SETTLE_SECONDS = 0.4  # a turn is over when the bot has been quiet this long
+INTRO = ("Demo chat with the advisor (an in-process Telegram emulator; nothing leaves this machine).\n"
+         "Type a goal in Khmer, Vietnamese or English, a /command, or the number of a button. "
+         "Empty line or Ctrl-D quits.\n")
+
+
+def _snapshot(emu: BotApiEmulator) -> dict[int, tuple[int, str]]:
+    return {m.message_id: (m.edits, m.text) for m in emu.messages(DEMO_USER_ID)}
+
+
+def _show(message: BotMessage, out: TextIO, edited: bool) -> list[str]:
+    """Print one bot message with numbered buttons; returns the callback data by number."""
+    out.write(("\n✏️ " if edited else "\n🤖 ") + message.text.replace("\n", "\n   ") + "\n")
+    choices: list[str] = []
+    for row in message.buttons:
+        cells = []
+        for label, data in row:
+            choices.append(data)
+            cells.append(f"[{len(choices)}] {label}")
+        out.write("   " + "   ".join(cells) + "\n")
+    out.flush()
+    return choices
+
+
+async def _turn(emu: BotApiEmulator, before: dict[int, tuple[int, str]], out: TextIO,
+                timeout: float = 60.0) -> tuple[int, list[str]] | None:
+    """Wait for the bot's answer to one turn and print it; returns the message with buttons, if any."""
+    try:
+        await emu.wait_for(lambda: _snapshot(emu) != before, timeout=timeout)
+    except TimeoutError:
+        out.write("\n(the bot did not answer)\n")
+        return None
+    while True:  # let multi-message answers finish
+        current = _snapshot(emu)
+        await asyncio.sleep(SETTLE_SECONDS)
+        if _snapshot(emu) == current:
+            break
+    latest: tuple[int, list[str]] | None = None
+    for message in emu.messages(DEMO_USER_ID):
+        if before.get(message.message_id) == (message.edits, message.text):
+            continue
+        choices = _show(message, out, edited=message.message_id in before)
+        if choices:
+            latest = (message.message_id, choices)
+    return latest
+
+
+def demo_settings(settings: Settings, emu: BotApiEmulator) -> Settings:
+    """The demo's own SQLite database and index under ``<data dir>/demo``, with the sample catalog:
+    the demo never touches the operator's database (nor loads invented courses into it)."""
+    folder = settings.catalog.data_dir / "demo"
+    catalog = settings.catalog.model_copy(update={"data_dir": folder, "index_dir": folder / "index",
+                                                  "database_url": f"sqlite:///{folder / 'advisor.db'}"})
+    demo = Settings(catalog=catalog, telegram=settings.telegram)
+    return demo.with_bot_api(token=emu.token, api_url=emu.api_url, file_url=emu.file_url)
+
+
+def _fresh_chat(services: Services, bot_id: int) -> None:
+    """Each demo talks to a new emulator: what an earlier demo left unsent has nowhere to go."""
+    with services.unit_of_work() as uow:
+        uow.session.execute(delete(InboxUpdate).where(InboxUpdate.bot_id == bot_id))
+        uow.session.execute(delete(OutboxMessage).where(OutboxMessage.bot_id == bot_id))
+        uow.commit()
+
+
+async def run_demo(settings: Settings, *, language_code: str | None = None, stdin: TextIO | None = None,
+                   out: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    async with BotApiEmulator() as emu:
+        settings = demo_settings(settings, emu)
+        with progress_bar("Embedding courses") as bar:
+            services = await asyncio.to_thread(build_services, settings, say=stderr, progress=bar, sample=True)
+        await asyncio.to_thread(_fresh_chat, services, emu.bot_id)
+        user = TgUser(DEMO_USER_ID, first_name="Demo", language_code=language_code)
+        async with running(build_application(settings, services)):
+            out.write(INTRO)
+            before = _snapshot(emu)
+            emu.send_text(user, "/start")
+            out.write("\n> /start\n")
+            buttons = await _turn(emu, before, out)
+            while True:
+                out.write("\n> ")
+                out.flush()
+                line = (await asyncio.to_thread(stdin.readline)).strip()
+                if not line:
+                    break
+                before = _snapshot(emu)
+                if not stdin.isatty():  # echo piped input so the transcript reads like a chat
+                    out.write(line + "\n")
+                if line.isdigit() and len(line) <= 2:
+                    if not buttons or not 1 <= int(line) <= len(buttons[1]):
+                        out.write(f"(no button {line} on the last message)\n")
+                        continue
+                    emu.press(user, buttons[0], buttons[1][int(line) - 1])
+                else:
+                    emu.send_text(user, line)
+                answer = await _turn(emu, before, out)
+                if answer is not None:
+                    buttons = answer
+    out.write("\nBye.\n")
+    return 0

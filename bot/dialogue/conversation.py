@@ -1,0 +1,74 @@
+"""The dialogue as a service: one input from one person in, screens out, inside the caller's unit of
+work. It loads (or adds) the learner and their dialogue, lets the router pick the flow, and writes
+the step, working state and last-seen time when the flow returns, on every kind of input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.clock import utcnow
+from bot.dialogue.core import Input, Recommends, Router, Screen, Text, Turn, Visitor
+from bot.dialogue.models import Dialogue
+from bot.i18n import DEFAULT_LANGUAGE, Catalogs, negotiate
+from bot.learners import service as learners
+from catalog.language.text import script_language
+
+CHANNEL = "telegram"
+
+
+@dataclass
+class Outcome:
+    screens: list[Screen]
+    lang: str  # the learner's language after this input (for an error reply, should sending fail)
+    erased: bool = False  # the learner's data was erased: forget anything else of theirs too
+
+
+class Conversation:
+    def __init__(self, router: Router, translations: Catalogs, recommender: Recommends, *,
+                 channel: str = CHANNEL, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.router = router
+        self.translations = translations
+        self.recommender = recommender
+        self.channel = channel
+        self.clock = clock
+
+    def handle(self, session: Session, visitor: Visitor, inp: Input, *, release: Callable[[], None]) -> Outcome:
+        """Answer ``inp``. Writes nothing before the flow has done its thinking (see ``release``)."""
+        learner, created = learners.get_or_add_learner(session, self.channel, visitor.external_id)
+        dialogue = None if created else session.get(Dialogue, learner.id)
+        if dialogue is None:
+            dialogue = Dialogue(learner=learner, step="new", state={})
+            session.add(dialogue)
+        step, state = dialogue.step, dict(dialogue.state or {})
+        script = script_language(inp.text) if isinstance(inp, Text) else None
+        if learner.language is None and (step == "new" or script):
+            # Until the learner picks a language, preselect it from what they write (a Khmer reader
+            # may run Telegram in English), else from Telegram's app language.
+            state["guess"] = script or negotiate(visitor.language_code) or DEFAULT_LANGUAGE
+            step = "language"
+        lang = learner.language or state.get("guess") or negotiate(visitor.language_code) or DEFAULT_LANGUAGE
+        turn = Turn(session=session, visitor=visitor, learner=learner, dialogue=dialogue, lang=lang,
+                    translations=self.translations, recommender=self.recommender, now=self.clock(),
+                    release=release, step=step, state=state)
+        screens = self.router.dispatch(turn, inp)
+        if turn.erased:
+            return Outcome(screens, turn.lang, erased=True)
+        if turn.step != dialogue.step or turn.state != (dialogue.state or {}):
+            dialogue.step, dialogue.state, dialogue.updated_at = turn.step, turn.state, turn.now
+        learner.last_seen_at = turn.now
+        return Outcome(screens, turn.lang)
+
+
+
+def forget(turn: Turn) -> None:
+    """Erase the person: learner, dialogue and enrolments (nothing of them is written afterwards)."""
+    for row in (turn.dialogue, turn.learner):
+        if row in turn.session.new:
+            turn.session.expunge(row)
+        else:
+            turn.session.delete(row)
+    turn.erased = True

@@ -1,0 +1,367 @@
+"""The skeleton every conversation flow is written against: inputs, screens, the turn, flows with
+their own callback prefix, and the router that sends each input to the flow that owns it.
+
+A flow declares its commands and buttons; nothing central lists them. Callback data is one strict
+codec: ``"<flow>.<action>"`` plus ``":<argument>"``, where the argument is checked against the
+action's declared type (ASCII digits in a bounded range, one of a fixed set of words). Anything that
+does not decode exactly, a forged or expired button, reaches the router's ``expired`` handler and
+never a flow. A button can also run a command by name (``"/choose"``), so that flows do not need to
+import each other to offer a way into another flow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from bot.i18n import Catalogs, Translator
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.dialogue.models import Dialogue
+    from bot.learners.models import Learner
+    from catalog.retrieval.constraints import Filters
+    from catalog.retrieval.recommender import Recommendation
+
+MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
+Button = tuple[str, str]  # (label, callback data)
+_NAME = re.compile(r"^[a-z]{1,3}$")
+_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+# -- what comes in ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is talking, as the chat platform tells us (not yet a stored learner)."""
+
+    external_id: str
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Start:
+    payload: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Other:
+    """A sticker, photo, voice note...: something the advisor cannot read."""
+
+
+@dataclass(frozen=True)
+class Press:
+    data: str
+
+
+Input = Start | Command | Text | Other | Press
+
+
+# -- what goes out ------------------------------------------------------------------------------
+
+@dataclass
+class Reply:
+    text: str  # Telegram HTML
+    buttons: list[list[Button]] = field(default_factory=list)
+    replace: bool = False  # edit the message whose button was pressed
+
+
+@dataclass
+class Screen:
+    """What a flow decided to show, as data; :meth:`render` turns it into localized HTML."""
+
+    lang: str
+    replace: bool = field(default=False, kw_only=True)
+
+    def render(self, t: Translator) -> Reply:
+        reply = self.view(t)
+        reply.replace = self.replace
+        return reply
+
+    def view(self, t: Translator) -> Reply:
+        raise NotImplementedError(type(self).__name__)
+
+
+# -- callback arguments -------------------------------------------------------------------------
+
+class Arg(Protocol):
+    def parse(self, raw: str) -> Any: ...
+
+    def encode(self, value: Any) -> str: ...
+
+
+_INVALID = object()  # what Arg.parse returns for anything it does not accept
+
+
+@dataclass(frozen=True)
+class Int:
+    """A whole number written in ASCII digits, without sign or leading zeros, within [lo, hi]."""
+
+    lo: int = 0
+    hi: int = 2**31 - 1
+
+    def parse(self, raw: str) -> Any:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(self.hi)) or (len(raw) > 1 and raw[0] == "0"):
+            return _INVALID
+        value = int(raw)
+        return value if self.lo <= value <= self.hi else _INVALID
+
+    def encode(self, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, int) or not self.lo <= value <= self.hi:
+            raise ValueError(f"{value!r} is not a whole number in [{self.lo}, {self.hi}]")
+        return str(value)
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of a fixed set of words."""
+
+    values: tuple[str, ...]
+
+    def parse(self, raw: str) -> Any:
+        return raw if raw in self.values else _INVALID
+
+    def encode(self, value: Any) -> str:
+        if value not in self.values:
+            raise ValueError(f"{value!r} is not one of {self.values}")
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two arguments joined by a dot (``ict.2``)."""
+
+    first: Arg
+    second: Arg
+
+    def parse(self, raw: str) -> Any:
+        head, dot, tail = raw.partition(".")
+        a, b = self.first.parse(head), self.second.parse(tail)
+        return (a, b) if dot and a is not _INVALID and b is not _INVALID else _INVALID
+
+    def encode(self, value: Any) -> str:
+        a, b = value
+        return f"{self.first.encode(a)}.{self.second.encode(b)}"
+
+
+# -- the turn -----------------------------------------------------------------------------------
+
+class Recommends(Protocol):
+    """What flows need from the recommender (a fake in flow tests, :class:`~catalog.retrieval.
+    recommender.Recommender` in the bot)."""
+
+    def recommend(self, goal: str, filters: Filters | None = None, *, exclude: Iterable[int] = (), top_k: int = 5,
+                  lang: str | None = None, ignore: frozenset[str] = frozenset()) -> Recommendation: ...
+
+    def place_counts(self) -> Any: ...
+
+
+@dataclass
+class Turn:
+    """One input from one learner, with everything a flow may use. Flows change ``step``/``state``
+    and the learner; the conversation writes them when the flow returns. Slow work goes through
+    :meth:`recommend`, which first ends the read-only part of the unit of work: think, then write."""
+
+    session: Session
+    visitor: Visitor
+    learner: Learner
+    dialogue: Dialogue
+    lang: str
+    translations: Catalogs
+    recommender: Recommends
+    now: dt.datetime
+    release: Callable[[], None]
+    step: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
+    erased: bool = False
+    menu: list[tuple[str, str]] = field(default_factory=list)  # the commands, for /help
+
+    @property
+    def t(self) -> Translator:
+        return self.translations.translator(self.lang)
+
+    @property
+    def consented(self) -> bool:
+        return self.learner.consented_at is not None
+
+    def recommend(self, goal: str, filters: Filters | None = None, **kwargs: Any) -> Recommendation:
+        self.release()
+        return self.recommender.recommend(goal, filters, **kwargs)
+
+
+Handler = Callable[..., list[Screen]]
+T = TypeVar("T")
+
+
+@dataclass
+class Action(Generic[T]):
+    """A button of a flow: its callback data and the handler that answers a press."""
+
+    flow: str
+    name: str
+    arg: Arg | None = None
+    needs_consent: bool = True
+    handler: Handler | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.flow}.{self.name}"
+
+    def data(self, value: T | None = None) -> str:
+        """The callback data for pressing this button with ``value``; checked, never over 64 bytes."""
+        if (value is None) != (self.arg is None):
+            raise ValueError(f"{self.key}: argument {value!r} does not match {self.arg!r}")
+        data = self.key if self.arg is None else f"{self.key}:{self.arg.encode(value)}"
+        if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+        return data
+
+    def handles(self, fn: Handler) -> Handler:
+        """Decorator: ``fn(turn[, value]) -> list[Screen]`` answers a press of this button."""
+        self.handler = fn
+        return fn
+
+
+def command_data(name: str) -> str:
+    """Callback data for a button that runs ``/name`` (any flow's command, by name)."""
+    if not _COMMAND.match(name):
+        raise ValueError(f"not a command name: {name!r}")
+    return "/" + name
+
+
+@dataclass
+class CommandSpec:
+    name: str
+    handler: Handler
+    description: str | None  # for /help and Telegram's command menu; None keeps it out of the menu
+    needs_consent: bool
+    order: int
+
+
+class Flow:
+    """One conversation flow: a callback prefix, its buttons and commands, optionally the handler of
+    free text, of the start command or of unreadable messages. Declared in its own module."""
+
+    def __init__(self, prefix: str, title: str) -> None:
+        if not _NAME.match(prefix):
+            raise ValueError(f"flow prefix must be 1-3 lower-case letters, got {prefix!r}")
+        self.prefix, self.title = prefix, title
+        self.actions: dict[str, Action[Any]] = {}
+        self.commands: dict[str, CommandSpec] = {}
+        self.text_handler: tuple[Handler, bool] | None = None
+        self.other_handler: Handler | None = None
+
+    def action(self, name: str, arg: Arg | None = None, *, needs_consent: bool = True) -> Action[Any]:
+        if not _NAME.match(name) or name in self.actions:
+            raise ValueError(f"{self.prefix}: bad or duplicate action name {name!r}")
+        action: Action[Any] = Action(self.prefix, name, arg, needs_consent)
+        self.actions[name] = action
+        return action
+
+    def command(self, name: str, description: str | None = None, *, needs_consent: bool = False,
+                order: int = 100) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.commands[name] = CommandSpec(name, fn, description, needs_consent, order)
+            return fn
+        return register
+
+    def on_text(self, *, needs_consent: bool = True) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.text_handler = (fn, needs_consent)
+            return fn
+        return register
+
+    def on_other(self, fn: Handler) -> Handler:
+        self.other_handler = fn
+        return fn
+
+
+class Router:
+    """Sends each input to the flow that owns it. ``gate(turn, input)`` answers whatever needs
+    consent before the learner gave it, ``expired(turn)`` a button that does not decode, and
+    ``unknown(turn)`` a command nobody declared."""
+
+    def __init__(self, flows: Sequence[Flow], *, gate: Handler, expired: Handler, unknown: Handler) -> None:
+        self.flows = list(flows)
+        self.gate, self.expired, self.unknown = gate, expired, unknown
+        self.actions: dict[str, Action[Any]] = {}
+        self.commands: dict[str, CommandSpec] = {}
+        texts = [f.text_handler for f in flows if f.text_handler]
+        others = [f.other_handler for f in flows if f.other_handler]
+        if len({f.prefix for f in flows}) != len(flows) or len(texts) != 1 or len(others) != 1:
+            raise ValueError("flow prefixes must be unique, and exactly one flow reads text and one the rest")
+        self.text, self.other = texts[0], others[0]
+        for flow in flows:
+            for action in flow.actions.values():
+                if action.handler is None:
+                    raise ValueError(f"{action.key} has no handler")
+                self.actions[action.key] = action
+            for name, spec in flow.commands.items():
+                if name in self.commands:
+                    raise ValueError(f"/{name} is declared by two flows")
+                self.commands[name] = spec
+        if "start" not in self.commands:
+            raise ValueError("one flow must handle /start")
+
+    def menu(self) -> list[tuple[str, str]]:
+        """(command, description) in menu order, for /help and Telegram's command list."""
+        specs = sorted((s for s in self.commands.values() if s.description), key=lambda s: (s.order, s.name))
+        return [(s.name, s.description or "") for s in specs]
+
+    def decode(self, data: str) -> tuple[Action[Any] | CommandSpec, Any] | None:
+        """The button pressed and its argument, or None for anything this bot did not produce."""
+        if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            return None
+        if data.startswith("/"):
+            spec = self.commands.get(data[1:])
+            return (spec, None) if spec is not None else None
+        key, colon, raw = data.partition(":")
+        action = self.actions.get(key)
+        if action is None or bool(colon) != (action.arg is not None):
+            return None
+        if action.arg is None:
+            return action, None
+        value = action.arg.parse(raw)
+        return None if value is _INVALID else (action, value)
+
+    def dispatch(self, turn: Turn, inp: Input) -> list[Screen]:
+        turn.menu = self.menu()
+        if isinstance(inp, Start):
+            return self._command(turn, self.commands["start"], inp, inp.payload)
+        if isinstance(inp, Command):
+            spec = self.commands.get(inp.name)
+            return self.unknown(turn) if spec is None else self._command(turn, spec, inp)
+        if isinstance(inp, Text):
+            handler, needs_consent = self.text
+            return self.gate(turn, inp) if needs_consent and not turn.consented else handler(turn, inp.text)
+        if isinstance(inp, Other):
+            return self.other(turn)
+        decoded = self.decode(inp.data)
+        if decoded is None:
+            return self.expired(turn)
+        target, value = decoded
+        if isinstance(target, CommandSpec):
+            return self._command(turn, target, inp)
+        if target.needs_consent and not turn.consented:
+            return self.gate(turn, inp)
+        assert target.handler is not None
+        return target.handler(turn) if target.arg is None else target.handler(turn, value)
+
+    def _command(self, turn: Turn, spec: CommandSpec, inp: Input, *args: Any) -> list[Screen]:
+        if spec.needs_consent and not turn.consented:
+            return self.gate(turn, inp)
+        return spec.handler(turn, *args)

@@ -1,0 +1,313 @@
+"""Goal and results: a goal in the learner's own words becomes a short list of courses, which they
+can page through and refine (free only, online, weekends, a province, or drop a condition that was
+understood from what they wrote). Callback prefix ``r``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dialogue.core import Button, Flow, Int, OneOf, Reply, Screen, Turn
+from bot.dialogue.flows.courses import DETAILS, ENROL
+from bot.dialogue.html import esc, excerpt
+from bot.dialogue.views import guide_button, in_language, language_name, money, place
+from bot.i18n import Translator
+from bot.learners import service as learners
+from catalog.courses.schema import localized
+from catalog.language.places import gazetteer
+from catalog.retrieval.constraints import Constraint, Filters, clip_goal, parse_goal
+from catalog.retrieval.recommender import MAX_TOP
+
+FLOW = Flow("r", "goal and results")
+PAGE_SIZE = 4
+PAGES = MAX_TOP // PAGE_SIZE
+PROVINCES_PER_PAGE = 10
+GOAL_ECHO = 100  # characters of the goal repeated above the results
+# Refinement toggles, and the kinds of constraint understood from the goal that each one replaces.
+TOGGLES = {"free": ("free", "max_cost"), "online": ("delivery",), "weekends": ("schedule",)}
+DROPPABLE = ("free", "max_cost", "province", "country", "delivery", "schedule", "languages", "women", "age")
+
+MORE = FLOW.action("m", Int(0, PAGES - 1))
+TOGGLE = FLOW.action("t", OneOf(tuple(TOGGLES)))
+PLACES = FLOW.action("l", Int(0, 99))
+PLACE = FLOW.action("p", OneOf((*gazetteer().provinces, "-")))
+DROP = FLOW.action("x", OneOf(DROPPABLE))
+
+
+@dataclass
+class AskGoal(Screen):
+    why: str = "ready"  # ready | welcome_back | language_set | consented | empty | expired
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        opening = {
+            "consented": _("Thank you!"),
+            "welcome_back": _("Welcome back!"),
+            "language_set": _("I will write in English from now on."),
+            "empty": _("I did not find any words in your message."),
+            "expired": _("That button is out of date."),
+        }.get(self.why)
+        ask = _("Tell me in your own words what work you want to do or what you want to learn. For example: "
+                "“I want to become an electrician” or “free cooking course in Battambang”.")
+        return Reply((esc(opening) + "\n" if opening else "") + esc(ask), [[guide_button(t)]])
+
+
+@dataclass
+class Item:
+    number: int
+    course_id: int
+    title: str
+    title_lang: str
+    provider: str
+    duration_hours: float
+    cost_amount: float
+    cost_currency: str
+    delivery: str
+    province: str  # display name in the learner's language, "" when online
+    language: str  # of instruction
+    match: list[str]
+
+    def lines(self, t: Translator) -> list[str]:
+        title = f"<b>{self.number}. {esc(self.title)}</b>"
+        if self.title_lang != t.lang:
+            title += " " + in_language(t, self.title_lang)
+        facts = " · ".join([t.hours(self.duration_hours), money(t, self.cost_amount, self.cost_currency),
+                            place(t, self.delivery, self.province), language_name(t, self.language)])
+        lines = [title, esc(self.provider), "⏱ " + esc(facts)]
+        if self.match:
+            lines.append("✓ " + esc(t.gettext("Matches: {words}").format(words=", ".join(self.match))))
+        return lines
+
+
+@dataclass
+class Refinements:
+    free: bool = False
+    online: bool = False
+    weekends: bool = False
+    province: str | None = None  # display name
+
+
+def _pager(t: Translator, action: Any, page: int, has_more: bool, more: str) -> list[list[Button]]:
+    """A "◀ Previous / More ▶" row for paged lists (empty when there is one page)."""
+    row = []
+    if page > 0:
+        row.append((t.gettext("◀ Previous"), action.data(page - 1)))
+    if has_more:
+        row.append((more, action.data(page + 1)))
+    return [row] if row else []
+
+
+@dataclass
+class Results(Screen):
+    goal: str = ""
+    sector: str | None = None
+    understood: list[Constraint] = field(default_factory=list)  # removable with one tap
+    refine: Refinements = field(default_factory=Refinements)
+    items: list[Item] = field(default_factory=list)
+    page: int = 0
+    has_more: bool = False
+    eligible: int = 0
+    relaxable: bool = False  # nothing fits, but the goal alone finds courses: offer to drop conditions
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        lines = ["🎯 <b>" + esc(excerpt(self.goal, GOAL_ECHO)) + "</b>"]
+        conditions = [c.text for c in self.understood]
+        if self.refine.free:
+            conditions.append(_("free"))
+        if self.refine.online:
+            conditions.append(_("online"))
+        if self.refine.weekends:
+            conditions.append(_("weekends"))
+        if self.refine.province:
+            conditions.append(self.refine.province)
+        if conditions:
+            lines.append(esc(_("Conditions: {list}").format(list=" · ".join(excerpt(c, 40) for c in conditions))))
+        buttons: list[list[Button]] = []
+        if self.items:
+            for item in self.items:
+                lines.append("")
+                lines.extend(item.lines(t))
+                buttons.append([(_("ℹ️ {n} · Details").format(n=item.number), DETAILS.data(item.course_id)),
+                                (_("✅ Enrol in {n}").format(n=item.number), ENROL.data(item.course_id))])
+            buttons += _pager(t, MORE, self.page, self.has_more and self.page + 1 < PAGES, _("More courses ▶"))
+        elif self.eligible == 0 or self.relaxable:
+            lines.append(esc(_("No course fits all of these conditions. Tap a condition below to remove it.")))
+        else:
+            lines.append(esc(_("I could not find a course for this. Try other words, or let me help you choose.")))
+        check = {True: "☑ ", False: "☐ "}
+        buttons.append([(check[self.refine.free] + _("Free only"), TOGGLE.data("free")),
+                        (check[self.refine.online] + _("Online"), TOGGLE.data("online"))])
+        province = ("✖ " + self.refine.province, PLACE.data("-")) if self.refine.province \
+            else (_("📍 Pick a province"), PLACES.data(0))
+        buttons.append([(check[self.refine.weekends] + _("Weekends"), TOGGLE.data("weekends")), province])
+        for c in self.understood:
+            buttons.append([("✖ " + excerpt(c.text, 40), DROP.data(c.kind))])
+        if not self.items:
+            buttons.append([guide_button(t)])
+        return Reply("\n".join(lines), buttons)
+
+
+@dataclass
+class ProvincePicker(Screen):
+    options: list[tuple[str, str]] = field(default_factory=list)  # (id, display name)
+    page: int = 0
+    has_more: bool = False
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        options = [(name, PLACE.data(pid)) for pid, name in self.options]
+        buttons = [options[i:i + 2] for i in range(0, len(options), 2)]
+        buttons += _pager(t, PLACES, self.page, self.has_more, _("More provinces ▶"))
+        buttons.append([(_("Anywhere"), PLACE.data("-")), (_("◀ Back to courses"), MORE.data(0))])
+        return Reply(esc(_("Where do you want to study? Online courses are always included.")), buttons)
+
+
+# -- behaviour ----------------------------------------------------------------------------------
+
+@FLOW.on_text()
+def on_text(turn: Turn, text: str) -> list[Screen]:
+    """Free text from a learner who agreed to the privacy notice: a new goal."""
+    goal = clip_goal(text)
+    if not goal:
+        return [AskGoal(turn.lang, why="empty")]
+    return [new_goal(turn, goal, sector=None)]
+
+
+def new_goal(turn: Turn, goal: str, sector: str | None) -> Results:
+    """Recommend for a new goal (typed, or a job picked in guided discovery with its sector)."""
+    state = {"goal": goal, "sector": sector, "refine": {}, "drop": [], "page": 0}
+    screen = results(turn, state)
+    turn.state, turn.step = state, "ready"
+    return screen
+
+
+def results(turn: Turn, state: dict[str, Any]) -> Results:
+    """The results screen for a goal state (goal, sector, refinements, dropped conditions, page)."""
+    refine = state.get("refine") or {}
+    drop = frozenset(state.get("drop") or [])
+    page = int(state.get("page") or 0)
+    goal = state.get("goal") or ""
+    filters = Filters(
+        free_only=bool(refine.get("free")),
+        delivery=("online",) if refine.get("online") else (),
+        schedule=("weekends",) if refine.get("weekends") else (),
+        province=refine.get("province"),
+        sector=state.get("sector"),
+    )
+    top = min((page + 1) * PAGE_SIZE + 1, MAX_TOP)
+    exclude = learners.taken_course_ids(turn.session, turn.learner)
+    rec = turn.recommend(goal, filters, top_k=top, lang=turn.lang, ignore=drop, exclude=exclude)
+    gaz = gazetteer()
+    items = []
+    for number, r in enumerate(rec.results[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], start=page * PAGE_SIZE + 1):
+        c = r.course
+        province = gaz.get(c.province) if c.province and c.delivery != "online" else None
+        items.append(Item(
+            number=number, course_id=c.id, title=r.title, title_lang=r.title_lang,
+            provider=localized(c.provider_name, turn.lang)[0] or c.provider, duration_hours=c.duration_hours,
+            cost_amount=c.cost_amount, cost_currency=c.cost_currency, delivery=c.delivery,
+            province=province.name(turn.lang) if province else "", language=c.language_of_instruction,
+            match=[p for phrases in r.match.values() for p in phrases][:3],
+        ))
+    relaxable = False
+    if not rec.results and (rec.constraints or any(refine.values())):
+        # Would the goal find courses without the conditions? Then offer to remove them.
+        kinds = frozenset(c.kind for c in rec.constraints)
+        relaxable = bool(turn.recommend(goal, Filters(sector=state.get("sector")), top_k=1, ignore=kinds).results)
+    active = active_toggles(state, rec.constraints)
+    covered = {kind for toggle in active for kind in TOGGLES[toggle]} | {"province", "country"}
+    chosen = gaz.get(rec.filters.province) if rec.filters.province else None
+    return Results(
+        turn.lang, goal=goal, sector=state.get("sector"),
+        understood=[c for c in rec.constraints if c.kind not in drop and c.kind not in covered],
+        refine=Refinements(free="free" in active, online="online" in active, weekends="weekends" in active,
+                           province=chosen.name(turn.lang) if chosen else None),
+        items=items, page=page, has_more=len(rec.results) > (page + 1) * PAGE_SIZE, eligible=rec.eligible,
+        relaxable=relaxable,
+    )
+
+
+def active_toggles(state: dict[str, Any], constraints: list[Constraint] | None = None) -> set[str]:
+    """Refinements in force, whether the learner tapped them or wrote them in the goal."""
+    refine = state.get("refine") or {}
+    drop = set(state.get("drop") or [])
+    if constraints is None:
+        constraints = parse_goal(state["goal"], gazetteer()).constraints if state.get("goal") else []
+    written = {c.kind for c in constraints if c.kind not in drop}
+    wrote_weekends = any(c.kind == "schedule" and "weekends" in c.value for c in constraints)
+    wrote_online = any(c.kind == "delivery" and "online" in c.value for c in constraints)
+    active = {name for name in TOGGLES if refine.get(name)}
+    if "free" in written:
+        active.add("free")
+    if wrote_online and "delivery" in written:
+        active.add("online")
+    if wrote_weekends and "schedule" in written:
+        active.add("weekends")
+    return active
+
+
+def _refined(turn: Turn, change: dict[str, Any]) -> list[Screen]:
+    """Apply a change to the current goal's state and show the results again, in place."""
+    state = dict(turn.state)
+    if not state.get("goal") and not state.get("sector"):
+        return [AskGoal(turn.lang)]  # a button from a conversation that was since reset
+    refine = dict(state.get("refine") or {})
+    drop = set(state.get("drop") or [])
+    if "page" in change:
+        state["page"] = change["page"]
+    else:
+        state["page"] = 0
+        if "toggle" in change:
+            name = change["toggle"]
+            if name in active_toggles(state):
+                refine[name] = False
+                drop.update(TOGGLES[name])
+            else:
+                refine[name] = True
+        if "province" in change:
+            if change["province"] == "-":
+                refine["province"] = None
+                drop.update(("province", "country"))
+            else:
+                refine["province"] = change["province"]
+        if "drop" in change:
+            drop.add(change["drop"])
+    state["refine"], state["drop"] = refine, sorted(drop)
+    screen = results(turn, state)
+    screen.replace = True
+    turn.state = state
+    return [screen]
+
+
+@MORE.handles
+def more(turn: Turn, page: int) -> list[Screen]:
+    return _refined(turn, {"page": page})
+
+
+@TOGGLE.handles
+def toggle(turn: Turn, name: str) -> list[Screen]:
+    return _refined(turn, {"toggle": name})
+
+
+@PLACE.handles
+def pick_place(turn: Turn, province_id: str) -> list[Screen]:
+    return _refined(turn, {"province": province_id})
+
+
+@DROP.handles
+def drop_condition(turn: Turn, kind: str) -> list[Screen]:
+    return _refined(turn, {"drop": kind})
+
+
+@PLACES.handles
+def places(turn: Turn, page: int) -> list[Screen]:
+    gaz = gazetteer()
+    counts = turn.recommender.place_counts()
+    first = "VN" if turn.lang == "vi" else "KH"
+    # The learner's likely country first, then where most courses are (cities before remote provinces).
+    provinces = sorted((p for i in counts if (p := gaz.get(i)) is not None),
+                       key=lambda p: (p.country != first, -counts[p.id], p.name(turn.lang)))
+    chunk = provinces[page * PROVINCES_PER_PAGE:(page + 1) * PROVINCES_PER_PAGE]
+    return [ProvincePicker(turn.lang, options=[(p.id, p.name(turn.lang)) for p in chunk], page=page,
+                           has_more=len(provinces) > (page + 1) * PROVINCES_PER_PAGE, replace=True)]

@@ -1,0 +1,52 @@
+"""Wording shared by several flows' screens: prices, places, languages, schedules, the way into
+guided discovery. Everything passes through gettext and Babel (see :mod:`bot.i18n`)."""
+
+from __future__ import annotations
+
+from bot.dialogue.core import Button, Reply, Screen, command_data
+from bot.dialogue.html import esc
+from bot.i18n import Translator
+
+
+def language_name(t: Translator, lang: str) -> str:
+    _ = t.gettext
+    return {"km": _("Khmer"), "vi": _("Vietnamese"), "en": _("English")}[lang]
+
+
+def in_language(t: Translator, lang: str) -> str:
+    """The marker shown next to text that exists only in another language."""
+    return "<i>" + esc(t.gettext("(in {language})").format(language=language_name(t, lang))) + "</i>"
+
+
+def money(t: Translator, amount: float, currency: str) -> str:
+    return t.gettext("Free") if amount == 0 else t.money(amount, currency)
+
+
+def place(t: Translator, delivery: str, province: str) -> str:
+    if delivery == "online" or not province:
+        return t.gettext("Online")
+    if delivery == "blended":
+        return t.gettext("{place} and online").format(place=province)
+    return province
+
+
+def schedule_name(t: Translator, name: str) -> str:
+    _ = t.gettext
+    return {"weekdays": _("weekdays"), "evenings": _("evenings"), "weekends": _("weekends"),
+            "full_time": _("full time"), "self_paced": _("at your own pace")}[name]
+
+
+def guide_button(t: Translator) -> Button:
+    """"Help me choose": guided discovery, offered wherever a learner may not know what to type."""
+    return (t.gettext("🧭 Help me choose"), command_data("choose"))
+
+
+def my_courses_button(t: Translator) -> Button:
+    return (t.gettext("📚 My courses"), command_data("mycourses"))
+
+
+class Failure(Screen):
+    """Something broke on our side; the learner should simply try again."""
+
+    def view(self, t: Translator) -> Reply:
+        return Reply(esc(t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")))

@@ -1,0 +1,93 @@
+"""Learners and enrolments. Every function takes the caller's session and never commits: the
+update's unit of work commits once, so an enrolment and its confirmation happen together or not
+at all. Written for several workers: uniqueness constraints, not in-process locks, keep rows single
+(a conflicting insert fails the unit of work, which is then retried)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.learners.models import Enrolment, Learner
+from catalog.storage.models import Course, Provider
+
+ENROLLED = "enrolled"
+WITHDRAWN = "withdrawn"
+
+
+def find_learner(session: Session, channel: str, external_id: str) -> Learner | None:
+    return session.scalar(select(Learner).where(Learner.channel == channel, Learner.external_id == external_id))
+
+
+def get_or_add_learner(session: Session, channel: str, external_id: str) -> tuple[Learner, bool]:
+    """The learner, or a new one added to the session (written when the unit of work commits)."""
+    learner = find_learner(session, channel, external_id)
+    if learner is not None:
+        return learner, False
+    learner = Learner(channel=channel, external_id=external_id)
+    session.add(learner)
+    return learner, True
+
+
+@dataclass(frozen=True)
+class EnrolmentView:
+    course: Course
+    provider: Provider
+
+
+def _enrolment(session: Session, learner: Learner, course_id: int) -> Enrolment | None:
+    return session.scalar(select(Enrolment).where(Enrolment.learner_id == learner.id, Enrolment.course_id == course_id))
+
+
+def enrol(session: Session, learner: Learner, course_id: int, now: dt.datetime) -> bool:
+    """Enrol (or re-enrol after withdrawing). False when already enrolled, so a second tap or a
+    redelivered update changes nothing."""
+    row = _enrolment(session, learner, course_id)
+    if row is None:
+        session.add(Enrolment(learner_id=learner.id, course_id=course_id, status=ENROLLED, source=learner.source,
+                              created_at=now, updated_at=now))
+        return True
+    if row.status == ENROLLED:
+        return False
+    row.status, row.updated_at = ENROLLED, now
+    return True
+
+
+def withdraw(session: Session, learner: Learner, course_id: int, now: dt.datetime) -> bool:
+    """Withdraw from a course; False when there was no active enrolment."""
+    row = _enrolment(session, learner, course_id)
+    if row is None or row.status != ENROLLED:
+        return False
+    row.status, row.updated_at = WITHDRAWN, now
+    return True
+
+
+def enrolments(session: Session, learner: Learner, *, status: str = ENROLLED) -> list[EnrolmentView]:
+    rows = session.execute(
+        select(Course, Provider).join(Enrolment, Enrolment.course_id == Course.id)
+        .join(Provider, Course.provider_id == Provider.id)
+        .where(Enrolment.learner_id == learner.id, Enrolment.status == status)
+        .order_by(Enrolment.created_at, Enrolment.id)
+    ).all()
+    return [EnrolmentView(c, p) for c, p in rows]
+
+
+def taken_course_ids(session: Session, learner: Learner) -> set[int]:
+    """Courses not to recommend again: everything enrolled in (withdrawn ones may come back)."""
+    if learner.id is None:
+        return set()
+    return set(session.scalars(select(Enrolment.course_id).where(Enrolment.learner_id == learner.id,
+                                                                 Enrolment.status == ENROLLED)))
+
+
+def is_enrolled(session: Session, learner: Learner, course_id: int) -> bool:
+    row = _enrolment(session, learner, course_id)
+    return row is not None and row.status == ENROLLED
+
+
+def erase_learner(session: Session, learner: Learner) -> None:
+    """Delete the learner and everything tied to them (enrolments, dialogue: by cascade)."""
+    session.delete(learner)

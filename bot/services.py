@@ -1,0 +1,66 @@
+"""The composition root: everything the advisor runs on, built once from :class:`~bot.settings.Settings`
+and passed down explicitly. Polling, the demo, the command line (and later the web server) all
+start here; nothing else reads settings or builds engines on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.clock import utcnow
+from bot.dialogue.conversation import Conversation
+from bot.dialogue.flows import build_router
+from bot.i18n import Catalogs
+from bot.settings import Settings
+from bot.storage.db import migrate
+from bot.storage.uow import UnitOfWork
+from catalog.app import CatalogApp, open_app
+from catalog.retrieval.embedding import Embedder
+from catalog.retrieval.recommender import Recommender
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    catalog: CatalogApp
+    recommender: Recommender
+    translations: Catalogs
+    conversation: Conversation
+    clock: Callable[[], dt.datetime] = field(default=utcnow)
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work on a session that takes SQLite's write lock when it begins."""
+        return UnitOfWork(self.catalog.write_sessions)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+
+def build_services(settings: Settings, *, say: Callable[[str], None] | None = None,
+                   progress: Progress | None = None, embedder: Embedder | None = None,
+                   recommender: Recommender | None = None, sample: bool | None = None) -> Services:
+    """Open the database, load the sample if asked, bring the index up to date and wire the dialogue.
+    ``say`` reports each step (the CLI prints to stderr); ``progress`` feeds a progress bar."""
+    def tell(message: str) -> None:
+        if say is not None:
+            say(message)
+
+    tell(f"Preparing the database ({settings.catalog.database_url.split('://')[0]}) …")
+    catalog, reports = open_app(settings.catalog, embedder=embedder, sample=sample, migrations=migrate)
+    if reports:
+        tell(f"Loaded the sample catalog ({sum(len(r.created) for r in reports)} courses).")
+    if recommender is None:
+        tell("Loading the course index …")
+        recommender = catalog.recommender(progress)
+    tell(f"Ready: {len(recommender.snapshot.courses)} active courses.")
+    translations = Catalogs()
+    conversation = Conversation(build_router(), translations, recommender)
+    return Services(settings, catalog, recommender, translations, conversation)
+
+
+def stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

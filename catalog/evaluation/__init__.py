@@ -1,0 +1,1 @@
+"""Offline evaluation of the recommender on labelled goals (``python -m catalog eval``)."""

@@ -1,0 +1,1 @@
+"""Language processing for Khmer, Vietnamese and English: normalisation, tokens, place names."""

@@ -1,0 +1,98 @@
+"""Provinces of Cambodia and Vietnam in Khmer, Vietnamese and English.
+
+Used to validate the ``province`` field of uploads and to recognise places inside goals, whether
+written "Battambang", "បាត់ដំបង", "Cần Thơ" or "can tho". Vietnam's provinces are the 34 units in
+force since 1 July 2025; the former provinces are aliases of the unit they merged into, because
+people (and providers) keep using the old names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from catalog.language.text import fold, normalize
+
+
+@dataclass(frozen=True)
+class Province:
+    id: str
+    country: str
+    names: dict[str, str]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    province: Province
+    start: int
+    end: int
+
+
+def _spelling(label: str) -> str:
+    return re.sub(r"[\s-]+", " ", normalize(label).lower()).strip()
+
+
+def _key_pattern(key: str) -> str:
+    """Regex for one folded name: spaces also match hyphens; Latin names only as whole words."""
+    body = re.escape(key).replace(r"\ ", r"[\s-]*")
+    return rf"(?<![a-z0-9]){body}(?![a-z0-9])" if key.isascii() else body
+
+
+class Gazetteer:
+    """Lookup by any name or alias (folded), and longest-match search in free text."""
+
+    def __init__(self, entries: list[dict]) -> None:
+        self.provinces: dict[str, Province] = {}
+        self._by_key: dict[str, Province] = {}
+        self._spellings: dict[str, set[str]] = {}
+        for entry in entries:
+            province = Province(entry["id"], entry["country"], dict(entry["names"]))
+            self.provinces[province.id] = province
+            labels = [province.id, *province.names.values(), *entry.get("aliases", [])]
+            self._spellings[province.id] = {_spelling(label) for label in labels}
+            for label in labels:
+                key = fold(label).replace("-", " ")
+                key = re.sub(r"\s+", " ", key).strip()
+                if len(key) >= 3:
+                    self._by_key.setdefault(key, province)
+        alternatives = sorted(self._by_key, key=len, reverse=True)
+        parts = [_key_pattern(k) for k in alternatives]
+        self._pattern = re.compile("|".join(parts))
+
+    def resolve(self, name: str) -> Province | None:
+        """The province called ``name`` in any language or spelling, else ``None``."""
+        key = re.sub(r"\s+", " ", fold(name).replace("-", " ")).strip()
+        return self._by_key.get(key)
+
+    def find(self, folded_text: str) -> list[PlaceMatch]:
+        """Provinces mentioned in already-folded text, longest names first, without overlaps."""
+        out = []
+        for m in self._pattern.finditer(folded_text):
+            key = re.sub(r"[\s-]+", " ", m.group())
+            province = self._by_key.get(key)
+            if province:
+                out.append(PlaceMatch(province, m.start(), m.end()))
+        return out
+
+    def spelled_as(self, province: Province, written: str) -> bool:
+        """Whether text written *with* tone marks is really this place: folded, "cần thợ" ("need
+        a worker") looks like Cần Thơ, so accented text must match an accented spelling."""
+        if written.isascii():
+            return True
+        return _spelling(written) in self._spellings[province.id]
+
+    def get(self, province_id: str) -> Province | None:
+        return self.provinces.get(province_id)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer (read-only data, loaded once per process)."""
+    data = resources.files("catalog.language").joinpath("data/provinces.json").read_text(encoding="utf-8")
+    return Gazetteer(json.loads(data))

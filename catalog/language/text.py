@@ -1,0 +1,100 @@
+"""Text normalisation shared by ingest, the lexical index and goal parsing.
+
+Two levels:
+
+* :func:`normalize` makes one canonical *encoding* of the same visible text (Unicode NFC, no
+  zero-width or invisible characters, Khmer typing variants repaired). Providers' text is stored
+  in this form, with the original kept for display.
+* :func:`fold` is a lossy *matching key*: lower case, Vietnamese tone marks and ``đ`` removed,
+  Khmer coeng-DA / coeng-TA merged. Learners type "sua xe may" for "sửa xe máy" and both spellings
+  of "បណ្តុះបណ្តាល" occur, so both sides of every lexical comparison are folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and invisible characters that change tokens but not what a reader sees. ZWSP is
+# used in Khmer as an optional word-break hint; we turn it into nothing (segmentation finds words).
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u17b4\u17b5\u180e"), None
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+_COENG = "\u17d2"
+_KH_CONS = "\u1780-\u17a2"
+_KH_SIGNS = "\u17b6-\u17d1\u17dd"  # dependent vowels, signs, register shifters
+_KH_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Deprecated independent vowels.
+    (re.compile("\u17a3"), "\u17a2"),
+    (re.compile("\u17a4"), "\u17a2\u17b6"),
+    # Split vowels typed as two parts: េ + ី → ើ, េ + ា → ោ.
+    (re.compile("\u17c1\u17b8"), "\u17be"),
+    (re.compile("\u17c1\u17b6"), "\u17c4"),
+    # NIKAHIT typed before AA: ំ + ា → ាំ.
+    (re.compile("\u17c6\u17b6"), "\u17b6\u17c6"),
+    # A vowel or sign typed before the subscript consonant belongs after it: សិទិ្ធ → សិទ្ធិ.
+    (re.compile(f"([{_KH_SIGNS}]+)({_COENG}[{_KH_CONS}])"), r"\2\1"),
+    # Subscript RO goes last among subscripts: ស្រ្ត → ស្ត្រ.
+    (re.compile(f"({_COENG}\u179a)({_COENG}[{_KH_CONS}])"), r"\2\1"),
+    # The same sign typed twice.
+    (re.compile(f"([{_KH_SIGNS}])\\1+"), r"\1"),
+)
+_KHMER_RANGE = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")
+_KH_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+
+
+def normalize(text: str) -> str:
+    """Canonical encoding of ``text``: NFC, invisible characters removed, Khmer variants repaired,
+    runs of spaces collapsed and ends trimmed. Idempotent."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _CONTROL.sub(" ", text)
+    if _KHMER_RANGE.search(text):
+        for pattern, repl in _KH_FIXES:
+            text = pattern.sub(repl, text)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return text.strip()
+
+
+def fold(text: str) -> str:
+    """Matching key: normalised, lower-cased, Latin diacritics and ``đ`` removed, Khmer coeng-DA
+    folded to coeng-TA and Khmer digits made ASCII."""
+    text = normalize(text).lower()
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
+    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("ð", "d")
+    return text.replace(_COENG + "\u178a", _COENG + "\u178f").translate(_KH_DIGITS)
+
+
+def has_khmer(text: str) -> bool:
+    return bool(_KHMER_RANGE.search(text))
+
+
+_VI_LETTERS = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def script_language(text: str) -> str | None:
+    """``km`` or ``vi`` when the script says so (Khmer letters; Vietnamese letters with marks), else
+    ``None``: plain Latin text could be English or Vietnamese typed without tone marks."""
+    if has_khmer(text):
+        return "km"
+    if _VI_LETTERS.search(text):
+        return "vi"
+    return None
+
+
+def guess_language(text: str) -> str | None:
+    """Best guess of ``km``/``vi``/``en`` from the script alone; ``None`` when there is no letter.
+
+    Unaccented Vietnamese cannot be told from English by script, so callers that care (goal
+    parsing) also look for Vietnamese stop phrases."""
+    by_script = script_language(text)
+    if by_script:
+        return by_script
+    if re.search(r"[A-Za-z]", text):
+        return "en"
+    return None

@@ -1,0 +1,324 @@
+"""Hard filters, and the constraints learners state inside their goal text.
+
+"free courses in Battambang", "hoc nau an mien phi o Can Tho", "ខ្ញុំចង់រៀនកាត់ដេរឥតគិតថ្លៃនៅតាកែវ":
+price, place, delivery, schedule, language of instruction, gender and age are recognised in
+Khmer, Vietnamese (with or without tone marks) and English, turned into filters, removed from the
+text that is matched against courses, and reported back so the bot can show them and let the
+learner remove one with a tap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES, SECTORS
+from catalog.errors import InputError
+from catalog.language.places import Gazetteer, gazetteer
+from catalog.language.text import fold, guess_language, normalize
+
+MAX_GOAL_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard constraints; an empty tuple or ``None`` means "no constraint"."""
+
+    free_only: bool = False
+    max_cost: float | None = None
+    max_cost_currency: str = "USD"
+    delivery: tuple[str, ...] = ()
+    country: str | None = None
+    province: str | None = None
+    languages: tuple[str, ...] = ()
+    schedule: tuple[str, ...] = ()
+    is_woman: bool | None = None
+    age: int | None = None
+    sector: str | None = None
+
+    def merged(self, override: Filters) -> Filters:
+        """``override``'s set values win (explicit filters beat what the goal text said)."""
+        base = Filters()
+        changes = {f.name: getattr(override, f.name) for f in fields(self)
+                   if getattr(override, f.name) != getattr(base, f.name)}
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        base = Filters()
+        return {f.name: (list(v) if isinstance(v, tuple) else v) for f in fields(self)
+                if (v := getattr(self, f.name)) != getattr(base, f.name)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Filters:
+        """Parse user-supplied filters (CLI options, batch JSON) with clear errors."""
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise InputError("filters must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        for key in data:
+            if key not in known:
+                raise InputError(f"unknown filter {key!r}; known filters: {', '.join(sorted(known))}")
+        kw: dict[str, Any] = {}
+
+        def choices(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+            value = data[name]
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, list | tuple):
+                raise InputError(f"filter {name} must be a list")
+            out = tuple(str(v).strip() for v in items if str(v).strip())
+            for v in out:
+                if v not in allowed:
+                    raise InputError(f"filter {name}: {v!r} is not one of {', '.join(allowed)}")
+            return out
+
+        for name, allowed in (("delivery", DELIVERY), ("languages", LANGUAGES), ("schedule", SCHEDULES)):
+            if name in data and data[name] not in (None, "", []):
+                kw[name] = choices(name, allowed)
+        if data.get("free_only") not in (None, False):
+            if data["free_only"] is not True:
+                raise InputError("filter free_only must be true or false")
+            kw["free_only"] = True
+        if data.get("max_cost") is not None:
+            try:
+                kw["max_cost"] = float(data["max_cost"])
+            except (TypeError, ValueError):
+                raise InputError(f"filter max_cost must be a number, got {data['max_cost']!r}") from None
+            if kw["max_cost"] < 0:
+                raise InputError("filter max_cost cannot be negative")
+        if data.get("max_cost_currency"):
+            cur = str(data["max_cost_currency"]).upper()
+            if cur not in CURRENCIES:
+                raise InputError(f"filter max_cost_currency must be one of {', '.join(CURRENCIES)}")
+            kw["max_cost_currency"] = cur
+        if data.get("country"):
+            country = str(data["country"]).upper()
+            if country not in COUNTRIES:
+                raise InputError(f"filter country must be one of {', '.join(COUNTRIES)}")
+            kw["country"] = country
+        if data.get("province"):
+            found = gazetteer().resolve(str(data["province"]))
+            if found is None:
+                raise InputError(f"unknown province {data['province']!r}")
+            kw["province"] = found.id
+        if data.get("sector"):
+            if data["sector"] not in SECTORS:
+                raise InputError(f"filter sector must be one of {', '.join(SECTORS)}")
+            kw["sector"] = data["sector"]
+        if data.get("is_woman") is not None:
+            if not isinstance(data["is_woman"], bool):
+                raise InputError("filter is_woman must be true or false")
+            kw["is_woman"] = data["is_woman"]
+        if data.get("age") is not None:
+            age = data["age"]
+            if isinstance(age, bool) or not isinstance(age, int | str) or not str(age).isdigit() \
+                    or not 10 <= int(age) <= 100:
+                raise InputError(f"filter age must be a whole number from 10 to 100, got {age!r}")
+            kw["age"] = int(age)
+        return cls(**kw)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One constraint understood from the goal: ``kind`` names the filter it sets, ``value`` is
+    machine-readable, ``text`` is what the learner wrote."""
+
+    kind: str
+    value: Any
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "value": self.value, "text": self.text}
+
+
+@dataclass
+class ParsedGoal:
+    text: str
+    language: str
+    query: str  # the goal with constraint phrases removed, for matching
+    constraints: list[Constraint] = field(default_factory=list)
+
+    def filters(self, ignore: frozenset[str] = frozenset()) -> Filters:
+        """Filters implied by the constraints, minus the kinds the learner removed."""
+        kw: dict[str, Any] = {}
+        for c in self.constraints:
+            if c.kind in ignore:
+                continue
+            if c.kind == "free":
+                kw["free_only"] = True
+            elif c.kind == "max_cost":
+                kw["max_cost"], kw["max_cost_currency"] = c.value["amount"], c.value["currency"]
+            elif c.kind in ("delivery", "schedule", "languages"):
+                kw[c.kind] = tuple(dict.fromkeys((*kw.get(c.kind, ()), *c.value)))
+            elif c.kind in ("province", "country", "age"):
+                kw[c.kind] = c.value
+            elif c.kind == "women":
+                kw["is_woman"] = True
+        return Filters(**kw)
+
+
+def _alt(*phrases: str) -> str:
+    """Regex alternative of folded phrases; ASCII ones only match whole words."""
+    parts = []
+    for p in sorted({fold(x) for x in phrases}, key=len, reverse=True):
+        esc = re.escape(p).replace(r"\ ", r"[\s-]*")
+        parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if p.isascii() else esc)
+    return "|".join(parts)
+
+
+_SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
+    (kind, value, re.compile(_alt(*phrases)))
+    for kind, value, phrases in (
+        ("free", True, ("free", "for free", "free of charge", "no cost", "no fee", "no fees", "without fees",
+                        "miễn phí", "không mất phí", "không mất tiền", "không tốn tiền", "không thu phí",
+                        "không tốn phí", "free học phí", "ឥតគិតថ្លៃ", "មិនគិតថ្លៃ", "ឥតបង់ថ្លៃ", "មិនបង់ថ្លៃ",
+                        "មិនយកថ្លៃ", "មិនអស់លុយ", "ហ្វ្រី")),
+        ("delivery", ("online",), ("online", "on-line", "remote", "remotely", "from home", "e-learning",
+                                   "elearning", "distance learning", "trực tuyến", "học từ xa", "qua mạng",
+                                   "học tại nhà", "អនឡាញ", "អនឡាយ", "តាមអ៊ីនធឺណិត", "តាមអុីនធឺណិត",
+                                   "រៀនពីផ្ទះ", "ពីចម្ងាយ")),
+        ("delivery", ("in_person", "blended"), ("in person", "face to face", "in class", "classroom",
+                                                "học trực tiếp", "tại lớp", "រៀនផ្ទាល់", "នៅថ្នាក់")),
+        ("schedule", ("weekends",), ("weekend", "weekends", "on weekends", "saturday", "saturdays", "sunday",
+                                     "sundays", "cuối tuần", "thứ bảy", "thứ 7", "chủ nhật", "ចុងសប្តាហ៍",
+                                     "ថ្ងៃសៅរ៍", "ថ្ងៃអាទិត្យ", "សៅរ៍អាទិត្យ")),
+        ("schedule", ("evenings",), ("evening", "evenings", "at night", "night class", "night classes",
+                                     "after work", "buổi tối", "ca tối", "ban đêm", "học tối", "sau giờ làm",
+                                     "ពេលល្ងាច", "ពេលយប់", "វេនល្ងាច", "វេនយប់", "ថ្នាក់ល្ងាច",
+                                     "ក្រោយម៉ោងធ្វើការ")),
+        ("schedule", ("full_time",), ("full time", "full-time", "toàn thời gian", "ពេញម៉ោង")),
+        ("schedule", ("self_paced",), ("self paced", "self-paced", "at my own pace", "theo tốc độ của mình",
+                                       "តាមល្បឿនខ្លួនឯង")),
+        ("women", True, ("for women", "women only", "for girls", "i am a woman", "i'm a woman", "im a woman",
+                         "cho phụ nữ", "dành cho nữ", "dành cho phụ nữ", "tôi là nữ", "chị em phụ nữ",
+                         "lao động nữ", "សម្រាប់ស្ត្រី", "សម្រាប់នារី", "ខ្ញុំជាស្ត្រី", "ខ្ញុំជានារី")),
+        ("languages", ("km",), ("taught in khmer", "in khmer language", "dạy bằng tiếng khmer",
+                                "học bằng tiếng khmer", "បង្រៀនជាភាសាខ្មែរ", "រៀនជាភាសាខ្មែរ")),
+        ("languages", ("vi",), ("taught in vietnamese", "in vietnamese", "dạy bằng tiếng việt",
+                                "học bằng tiếng việt", "បង្រៀនជាភាសាវៀតណាម")),
+        ("languages", ("en",), ("taught in english", "in english", "dạy bằng tiếng anh", "học bằng tiếng anh",
+                                "បង្រៀនជាភាសាអង់គ្លេស", "រៀនជាភាសាអង់គ្លេស")),
+        ("country", "KH", ("in cambodia", "cambodia", "ở campuchia", "tại campuchia", "campuchia", "កម្ពុជា",
+                           "ស្រុកខ្មែរ")),
+        ("country", "VN", ("in vietnam", "in viet nam", "vietnam", "việt nam", "វៀតណាម", "យួន")),
+    )
+)
+_NUM = r"(\d+(?:[.,]\d+)*)"
+_MAX_COST = re.compile(
+    rf"(?:(?<![a-z])(?:under|below|less than|max|maximum|up to|at most|no more than|cheaper than)"
+    rf"|(?<![a-z])(?:duoi|toi da|khong qua|it hon|re hon|khong vuot qua)"
+    rf"|ក្រោម|មិនលើស|តិចជាង|យ៉ាងច្រើន|ថោកជាង)\s*(\$|usd\s*)?{_NUM}\s*"
+    r"(k|nghin|ngan|trieu|tr|million|m|usd|dollars?|\$|riels?|khr|vnd|dong|d|ដុល្លារ|រៀល|លាន|ពាន់)?(?![a-z])"
+)
+_AGE = re.compile(
+    r"(?<![a-z0-9])(?:i am|i'm|im|aged?)\s*(\d{2})(?:\s*(?:years? old|yo|y/o))?(?![0-9])"
+    r"|(?<![0-9])(\d{2})\s*(?:years? old|yo|y/o|tuoi)(?![a-z])"
+    r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
+)
+_VI_UNACCENTED = frozenset(
+    "toi em minh muon hoc nghe lam viec cho khong duoc nau an sua xe may tho dien han o dau tim khoa".split()
+)
+
+
+_DANGLING = re.compile(r"(?:\s+(?:in|at|near|around|o|ở|tai|tại|gần)|\s*នៅ)$", re.IGNORECASE)
+
+
+def _number(raw: str) -> float:
+    """'1,000,000' / '1.000.000' / '1.5' → float (a separator followed by 3 digits is a thousands mark)."""
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        return float(re.sub(r"[.,]", "", raw))
+    return float(raw.replace(",", "."))
+
+
+def _money(amount: float, prefix: str | None, unit: str | None, language: str) -> tuple[float, str]:
+    unit = (unit or "").strip()
+    if prefix or unit in ("usd", "dollar", "dollars", "$", "ដុល្លារ"):
+        return amount, "USD"
+    if unit in ("riel", "riels", "khr", "រៀល"):
+        return amount, "KHR"
+    if unit in ("k", "nghin", "ngan", "ពាន់"):
+        amount *= 1000
+    elif unit in ("trieu", "tr", "million", "m", "លាន"):
+        amount *= 1_000_000
+    if unit in ("vnd", "dong", "d", "nghin", "ngan", "trieu", "tr"):
+        return amount, "VND"
+    if language == "vi" and amount >= 1000:
+        return amount, "VND"
+    if language == "km" and amount >= 1000:
+        return amount, "KHR"
+    return amount, "USD"
+
+
+def detect_language(text: str) -> str:
+    """``km``, ``vi`` or ``en`` for a goal; unaccented Vietnamese is recognised by common syllables."""
+    guess = guess_language(text)
+    if guess in ("km", "vi"):
+        return guess
+    syllables = re.findall(r"[a-z]+", fold(text))
+    if syllables and sum(s in _VI_UNACCENTED for s in syllables) >= max(1, len(syllables) // 3):
+        return "vi"
+    return "en"
+
+
+def clip_goal(text: str) -> str:
+    """A learner's message as a goal :func:`parse_goal` accepts: normalised, then cut to
+    :data:`MAX_GOAL_CHARS`. Cutting comes after normalising because normalising can make text
+    longer (Khmer repairs) or empty (only invisible characters): "" means there is nothing to read."""
+    clean = normalize(text or "")
+    cut = MAX_GOAL_CHARS
+    while len(clean) > MAX_GOAL_CHARS:
+        clean, cut = normalize(clean[:cut]), cut - 1
+    return clean
+
+
+def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
+    """Find constraints in a goal. Raises :class:`InputError` for an empty or oversized goal."""
+    clean = normalize(text or "")
+    if not clean:
+        raise InputError("the goal is empty; say what you want to learn or what job you want")
+    if len(clean) > MAX_GOAL_CHARS:
+        raise InputError(f"the goal is {len(clean):,} characters long; keep it under {MAX_GOAL_CHARS:,}")
+    language = detect_language(clean)
+    folded = fold(clean)
+    # Folding keeps one character per character for NFC text, so spans found in the folded text
+    # can be cut from the original; if not, match on the folded text.
+    base = clean if len(folded) == len(clean) else folded
+    spans: list[tuple[int, int]] = []
+    constraints: list[Constraint] = []
+
+    def take(kind: str, value: Any, m: re.Match[str]) -> None:
+        if any(s < m.end() and m.start() < e for s, e in spans):
+            return
+        spans.append((m.start(), m.end()))
+        constraints.append(Constraint(kind, value, base[m.start() : m.end()].strip()))
+
+    for m in _MAX_COST.finditer(folded):
+        amount, currency = _money(_number(m.group(2)), m.group(1), m.group(3), language)
+        take("max_cost", {"amount": amount, "currency": currency}, m)
+    for m in _AGE.finditer(folded):
+        age = int(next(g for g in m.groups() if g))
+        if 12 <= age <= 80:
+            take("age", age, m)
+    for kind, value, pattern in _SIMPLE:
+        for m in pattern.finditer(folded):
+            take(kind, value, m)
+    for place in gaz.find(folded):
+        overlaps = any(s < place.end and place.start < e for s, e in spans)
+        written = base[place.start : place.end].strip()
+        if base is clean and not gaz.spelled_as(place.province, written):
+            continue
+        if not overlaps and not any(c.kind == "province" for c in constraints):
+            spans.append((place.start, place.end))
+            constraints.append(Constraint("province", place.province.id, written))
+    if any(c.kind == "province" for c in constraints):
+        constraints = [c for c in constraints if c.kind != "country"]
+    query = base
+    for start, end in sorted(spans, reverse=True):
+        query = query[:start] + " " + query[end:]
+    query = re.sub(r"\s+", " ", query).strip(" ,.;:!?-")
+    query = _DANGLING.sub("", query).strip(" ,.;:!?-")
+    order = {c: i for i, c in enumerate(("free", "max_cost", "province", "country", "delivery", "schedule",
+                                         "languages", "women", "age"))}
+    constraints.sort(key=lambda c: order.get(c.kind, 99))
+    return ParsedGoal(text=clean, language=language, query=query, constraints=constraints)

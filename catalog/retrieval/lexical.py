@@ -1,0 +1,53 @@
+"""BM25 over the stored course tokens (see :mod:`catalog.language.tokens`).
+
+The weights are precomputed into a sparse term-by-course matrix, so scoring a goal is a sum of a
+few sparse columns: well under a millisecond per thousand courses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+
+class LexicalIndex:
+    """Okapi BM25 (k1=1.2, b=0.75) over pre-tokenised documents, rows in the caller's order."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.n = len(documents)
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[float] = []
+        lengths = np.zeros(self.n, dtype=np.float32)
+        for row, doc in enumerate(documents):
+            lengths[row] = len(doc)
+            for term, tf in Counter(doc).items():
+                rows.append(row)
+                cols.append(vocab.setdefault(term, len(vocab)))
+                tfs.append(tf)
+        self.vocab = vocab
+        if not tfs:
+            self.matrix = sparse.csc_matrix((self.n, 0), dtype=np.float32)
+            return
+        r = np.asarray(rows, dtype=np.int64)
+        c = np.asarray(cols, dtype=np.int64)
+        tf = np.asarray(tfs, dtype=np.float32)
+        avgdl = float(lengths.mean()) or 1.0
+        df = np.bincount(c, minlength=len(vocab)).astype(np.float32)
+        idf = np.log1p((self.n - df + 0.5) / (df + 0.5))
+        norm = k1 * (1 - b + b * lengths[r] / avgdl)
+        weights = idf[c] * tf * (k1 + 1) / (tf + norm)
+        self.matrix = sparse.csc_matrix((weights, (r, c)), shape=(self.n, len(vocab)), dtype=np.float32)
+
+    def scores(self, query_tokens: Sequence[str], bigram_weight: float = 2.0) -> np.ndarray:
+        """BM25 score of every document (zeros where nothing matched). Bigrams ("xe_may") count
+        more than their syllables: they separate "sửa xe máy" from "sửa máy may"."""
+        terms = [t for t in dict.fromkeys(query_tokens) if t in self.vocab]
+        if not terms:
+            return np.zeros(self.n, dtype=np.float32)
+        weights = np.asarray([bigram_weight if "_" in t else 1.0 for t in terms], dtype=np.float32)
+        return np.asarray(self.matrix[:, [self.vocab[t] for t in terms]] @ weights, dtype=np.float32).ravel()

@@ -1,0 +1,392 @@
+"""From a free-text goal to ranked, explained, constraint-respecting course suggestions.
+
+Pipeline per goal:
+
+1. :func:`catalog.constraints.parse_goal` pulls price/place/schedule/... constraints out of the text.
+2. Hard filters become a boolean mask over the in-memory snapshot of active courses.
+3. Dense retrieval: the goal is embedded once and the FAISS index is scanned with the mask as an id
+   bitmap. Lexical retrieval: BM25 over language-aware tokens (Khmer segmentation, Vietnamese
+   tone-mark folding) under the same mask.
+4. The two rankings are fused (score-weighted by default, reciprocal rank fusion on request; the
+   choice was measured with ``python -m catalog eval``, see docs/retrieval.md), and each result
+   gets a reason naming what matched.
+
+A :class:`Recommender` is read-only after construction and safe to share between threads; a newer
+catalog version is picked up by :meth:`Recommender.refresh`, which builds new state and swaps it in.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, localized
+from catalog.courses.search import lexical_tokens
+from catalog.errors import InputError
+from catalog.language.places import gazetteer
+from catalog.language.text import guess_language
+from catalog.language.tokens import TOKENIZER_VERSION, phrase_tokens, tokenize_goal
+from catalog.retrieval.constraints import Constraint, Filters, ParsedGoal, parse_goal
+from catalog.retrieval.embedding import Embedder
+from catalog.retrieval.index import SyncStats, VectorIndex, open_index
+from catalog.retrieval.lexical import LexicalIndex
+from catalog.settings import CatalogSettings
+from catalog.storage.db import catalog_version
+from catalog.storage.models import Course, Provider
+
+RRF_K = 60
+CANDIDATES = 100
+MAX_TOP = 50
+PLACE_BOOST = 1.15
+LEXICAL_MIN_FRACTION = 0.25
+UNACCENTED_DENSE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    """What the recommender needs to show and explain a course (full details live in the DB)."""
+
+    id: int
+    provider: str
+    provider_name: dict[str, str]
+    code: str
+    title: dict[str, str]
+    skills: list[str]
+    keywords: list[str]
+    sector: str
+    level: int
+    duration_hours: float
+    cost_amount: float
+    cost_currency: str
+    delivery: str
+    country: str
+    province: str
+    language_of_instruction: str
+    schedule: list[str]
+    women_only: bool
+    min_age: int | None
+    max_age: int | None
+
+    def title_in(self, lang: str) -> tuple[str, str]:
+        """(title, its language): the learner's language, else English, else any."""
+        title, title_lang = localized(self.title, lang)
+        return (title or self.code), title_lang
+
+
+class Snapshot:
+    """Active courses as parallel numpy arrays, for vectorised filtering at 100k courses."""
+
+    def __init__(self, courses: list[CourseInfo], tokens: list[list[str]], version: int,
+                 settings: CatalogSettings) -> None:
+        self.version = version
+        self.usd_rate = settings.usd_rate
+        self.courses = courses
+        self.row_of = {c.id: i for i, c in enumerate(courses)}
+        self.ids = np.asarray([c.id for c in courses], dtype=np.int64)
+        n = len(courses)
+        self.cost_usd = np.asarray([c.cost_amount / settings.usd_rate(c.cost_currency) for c in courses],
+                                   dtype=np.float64)
+        self.free = np.asarray([c.cost_amount == 0 for c in courses], dtype=bool)
+        self.delivery = np.asarray([DELIVERY.index(c.delivery) for c in courses], dtype=np.int8)
+        self.country = np.asarray([c.country for c in courses], dtype=object) if n else np.zeros(0, object)
+        self.province = np.asarray([c.province for c in courses], dtype=object) if n else np.zeros(0, object)
+        self.language = np.asarray([LANGUAGES.index(c.language_of_instruction) for c in courses], dtype=np.int8)
+        self.schedule = np.asarray([sum(1 << SCHEDULES.index(s) for s in c.schedule) for c in courses],
+                                   dtype=np.int16)
+        self.sector = np.asarray([SECTORS.index(c.sector) for c in courses], dtype=np.int8)
+        self.women_only = np.asarray([c.women_only for c in courses], dtype=bool)
+        self.min_age = np.asarray([c.min_age or 0 for c in courses], dtype=np.int16)
+        self.max_age = np.asarray([c.max_age or 999 for c in courses], dtype=np.int16)
+        self.lexical = LexicalIndex(tokens)
+        self.max_id = int(self.ids.max()) + 1 if n else 1
+        self._terms: dict[int, dict[str, list[tuple[str, set[str]]]]] = {}
+
+    def terms(self, row: int) -> dict[str, list[tuple[str, set[str]]]]:
+        """Tokenised reason phrases of a course, computed on first use and kept (read-mostly;
+        a race only computes the same value twice)."""
+        cached = self._terms.get(row)
+        if cached is None:
+            cached = self._terms[row] = explain_terms(self.courses[row])
+        return cached
+
+    def mask(self, f: Filters, exclude: Iterable[int] = ()) -> np.ndarray:
+        """Rows that satisfy every hard filter."""
+        m = np.ones(len(self.courses), dtype=bool)
+        if f.free_only:
+            m &= self.free
+        if f.max_cost is not None:
+            m &= self.cost_usd <= f.max_cost / self.usd_rate(f.max_cost_currency) + 1e-9
+        if f.delivery:
+            m &= np.isin(self.delivery, [DELIVERY.index(d) for d in f.delivery])
+        online = self.delivery == DELIVERY.index("online")
+        if f.country:
+            m &= (self.country == f.country) | online
+        if f.province:
+            m &= (self.province == f.province) | online
+        if f.languages:
+            m &= np.isin(self.language, [LANGUAGES.index(x) for x in f.languages])
+        if f.schedule:
+            wanted = sum(1 << SCHEDULES.index(s) for s in f.schedule) | (1 << SCHEDULES.index("self_paced"))
+            m &= (self.schedule & wanted) != 0
+        if f.sector:
+            m &= self.sector == SECTORS.index(f.sector)
+        if not f.is_woman:
+            m &= ~self.women_only
+        if f.age is not None:
+            m &= (self.min_age <= f.age) & (self.max_age >= f.age)
+        rows = [self.row_of[cid] for cid in exclude if cid in self.row_of]
+        if rows:
+            m[rows] = False
+        return m
+
+    def bitmap(self, mask: np.ndarray) -> np.ndarray:
+        """Mask over rows → little-endian bitmap over course ids, as FAISS's IDSelectorBitmap reads it."""
+        by_id = np.zeros(self.max_id, dtype=bool)
+        by_id[self.ids[mask]] = True
+        return np.packbits(by_id, bitorder="little")
+
+
+@dataclass
+class Result:
+    course: CourseInfo
+    score: float
+    title: str
+    title_lang: str
+    match: dict[str, list[str]]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.course
+        return {
+            "code": c.code, "provider": c.provider, "title": self.title, "title_lang": self.title_lang,
+            "score": round(self.score, 6), "reason": self.reason, "match": self.match,
+            "cost": {"amount": c.cost_amount, "currency": c.cost_currency}, "delivery": c.delivery,
+            "province": c.province, "language_of_instruction": c.language_of_instruction,
+            "duration_hours": c.duration_hours, "schedule": c.schedule,
+        }
+
+
+@dataclass
+class Recommendation:
+    goal: ParsedGoal
+    filters: Filters
+    results: list[Result]
+    eligible: int  # active courses that pass the hard filters (0 → suggest relaxing a constraint)
+
+    @property
+    def constraints(self) -> list[Constraint]:
+        return self.goal.constraints
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.goal.language,
+            "constraints": {
+                "understood": [c.to_dict() for c in self.goal.constraints],
+                "filters": self.filters.to_dict(),
+            },
+            "eligible": self.eligible,
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+def explain_terms(course: CourseInfo) -> dict[str, list[tuple[str, set[str]]]]:
+    """The phrases a reason can cite (skills, keywords, title words) with their tokens."""
+    words = [w for text in course.title.values() for w in text.split()]
+    return {name: list(zip(items, phrase_tokens(items), strict=True))
+            for name, items in (("skills", course.skills), ("keywords", course.keywords), ("title", words))}
+
+
+def explain(goal_tokens: set[str], terms: dict[str, list[tuple[str, set[str]]]]) -> tuple[dict[str, list[str]], str]:
+    """Which skills/keywords/title words of the course the goal matched, and a one-line reason."""
+    match: dict[str, list[str]] = {"skills": [], "keywords": [], "title": []}
+    for name, items in terms.items():
+        for phrase, toks in items:
+            shown = phrase.strip(",.;:()") if name == "title" else phrase
+            if toks & goal_tokens and shown not in match[name]:
+                match[name].append(shown)
+    match = {k: v[:4] for k, v in match.items() if v}
+    if match.get("skills"):
+        reason = "skills: " + ", ".join(match["skills"])
+        if match.get("keywords"):
+            reason += "; keywords: " + ", ".join(match["keywords"])
+    elif match.get("keywords"):
+        reason = "keywords: " + ", ".join(match["keywords"])
+    elif match.get("title"):
+        reason = "title: " + ", ".join(match["title"])
+    else:
+        reason = "similar in meaning to your goal"
+    return match, reason
+
+
+def browse_order(snap: Snapshot, mask: np.ndarray, f: Filters) -> dict[int, float]:
+    """Ranking for a goal that only states constraints ("free courses in Battambang"): courses in
+    the requested place first, then free before paid, then cheaper; scores decrease with rank."""
+    rows = np.flatnonzero(mask)
+    in_place = (snap.province[rows] == f.province) if f.province else np.zeros(len(rows), bool)
+    order = np.lexsort((snap.ids[rows], snap.cost_usd[rows], ~snap.free[rows], ~in_place))
+    return {int(rows[i]): 1.0 / (rank + 1) for rank, i in enumerate(order[:CANDIDATES])}
+
+
+def fuse(method: str, dense: dict[int, tuple[int, float]], lexical: dict[int, tuple[int, float]],
+         alpha: float = 0.5, dense_weight: float = 1.0) -> dict[int, float]:
+    """Combine rankings: row → fused score. ``dense``/``lexical`` map row → (rank, raw score)."""
+    if method == "dense":
+        return {row: s for row, (_, s) in dense.items()}
+    if method == "lexical":
+        return {row: s for row, (_, s) in lexical.items()}
+    rows = set(dense) | set(lexical)
+    if method == "rrf":
+        return {row: (dense_weight / (RRF_K + dense[row][0]) if row in dense else 0.0)
+                + (1.0 / (RRF_K + lexical[row][0]) if row in lexical else 0.0) for row in rows}
+    if method == "weighted":
+        top_lex = max((s for _, s in lexical.values()), default=0.0) or 1.0
+        floor = min((s for _, s in dense.values()), default=0.0)
+        top_dense = max((s for _, s in dense.values()), default=0.0)
+        span = (top_dense - floor) or 1.0
+        alpha *= dense_weight
+        return {row: alpha * ((dense[row][1] - floor) / span if row in dense else 0.0)
+                + (1 - alpha) * (lexical[row][1] / top_lex if row in lexical else 0.0) for row in rows}
+    raise InputError(f"unknown fusion method {method!r}")
+
+
+class Recommender:
+    """Thread-safe recommendation service over one catalog version (see :meth:`refresh`)."""
+
+    def __init__(self, settings: CatalogSettings, sessions: sessionmaker[Session], embedder: Embedder,
+                 index: VectorIndex, snapshot: Snapshot) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.embedder = embedder
+        self.index = index
+        self.snapshot = snapshot
+        self._embed_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: CatalogSettings, sessions: sessionmaker[Session], embedder: Embedder,
+             progress: Callable[[int, int], None] | None = None) -> Recommender:
+        """Load the saved index (syncing it incrementally if the catalog moved on) and the snapshot."""
+        index, snapshot, _ = cls._load(settings, sessions, embedder, progress)
+        return cls(settings, sessions, embedder, index, snapshot)
+
+    @staticmethod
+    def _load(settings: CatalogSettings, sessions: sessionmaker[Session], embedder: Embedder,
+              progress: Callable[[int, int], None] | None) -> tuple[VectorIndex, Snapshot, SyncStats]:
+        with sessions() as session:
+            index, stats = open_index(settings, session, embedder, progress)
+            snapshot = load_snapshot(session, settings)
+        return index, snapshot, stats
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> bool:
+        """Pick up a newer catalog version; returns whether anything was reloaded."""
+        with self._refresh_lock:
+            with self.sessions() as session:
+                if catalog_version(session) == self.snapshot.version:
+                    return False
+            index, snapshot, _ = self._load(self.settings, self.sessions, self.embedder, progress)
+            self.index, self.snapshot = index, snapshot
+            return True
+
+    def place_counts(self) -> Counter[str]:
+        """Active courses per province id (online courses have none): what a place picker offers."""
+        return Counter(str(p) for p in self.snapshot.province if p)
+
+    def embed_goal(self, text: str) -> np.ndarray:
+        with self._embed_lock:
+            return self.embedder.embed_queries([text])[0]
+
+    def recommend(self, goal: str, filters: Filters | None = None, *, exclude: Iterable[int] = (), top_k: int = 5,
+                  lang: str | None = None, method: str | None = None,
+                  ignore: frozenset[str] = frozenset()) -> Recommendation:
+        """Top ``top_k`` active courses for ``goal``. Explicit ``filters`` override constraints found
+        in the text; constraint kinds in ``ignore`` (removed by the learner) are dropped."""
+        if not 1 <= top_k <= MAX_TOP:
+            raise InputError(f"top must be between 1 and {MAX_TOP}, got {top_k}")
+        method = method or self.settings.fusion
+        parsed = parse_goal(goal, gazetteer())
+        final = parsed.filters(ignore).merged(filters or Filters())
+        snap, index = self.snapshot, self.index
+        mask = snap.mask(final, exclude)
+        allowed = int(mask.sum())
+        query = parsed.query or parsed.text
+        dense: dict[int, tuple[int, float]] = {}
+        lexical: dict[int, tuple[int, float]] = {}
+        goal_tokens = tokenize_goal(query)
+        if allowed and method != "lexical":
+            qvec = self.embed_goal(query)
+            bitmap = None if allowed == len(mask) else snap.bitmap(mask)
+            scores, ids = index.search(qvec, CANDIDATES, bitmap)
+            rows = [snap.row_of.get(int(i)) for i in ids]
+            dense = {row: (rank, float(s)) for rank, (row, s) in enumerate(zip(rows, scores, strict=True), start=1)
+                     if row is not None}
+        if allowed and method != "dense":
+            bm25 = snap.lexical.scores(goal_tokens)
+            # A hit far below the best match anywhere (e.g. only the syllable "an" of "nấu ăn")
+            # is noise, even when the filters removed the real matches.
+            floor = LEXICAL_MIN_FRACTION * float(bm25.max(initial=0.0))
+            bm25[~mask] = 0.0
+            hits = np.flatnonzero((bm25 > 0) & (bm25 >= floor))
+            order = hits[np.argsort(-bm25[hits], kind="stable")][:CANDIDATES]
+            lexical = {int(row): (rank, float(bm25[row])) for rank, row in enumerate(order, start=1)}
+        if not goal_tokens:
+            fused = browse_order(snap, mask, final)
+        else:
+            # Without tone marks a Vietnamese goal is out of the dense model's training distribution.
+            unaccented_vi = parsed.language == "vi" and guess_language(parsed.text) != "vi"
+            fused = fuse(method, dense, lexical, alpha=self.settings.dense_weight,
+                         dense_weight=UNACCENTED_DENSE_WEIGHT if unaccented_vi else 1.0)
+            if method in ("rrf", "weighted"):
+                # Dense-only candidates must be close in meaning; otherwise "nothing fits" is the honest answer.
+                # Untoned Vietnamese embeds as noise (every course scores about the same), so there only
+                # courses the words themselves matched are admitted.
+                floor = math.inf if unaccented_vi else self.settings.min_dense_score
+                fused = {row: s for row, s in fused.items() if row in lexical or dense.get(row, (0, 0.0))[1] >= floor}
+            if final.province:
+                fused = {row: s * (PLACE_BOOST if snap.province[row] == final.province else 1.0)
+                         for row, s in fused.items()}
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], snap.courses[kv[0]].id))[:top_k]
+        lang = lang or parsed.language
+        token_set = {t for t in goal_tokens if "_" not in t}
+        results = []
+        for row, score in ranked:
+            course = snap.courses[row]
+            title, title_lang = course.title_in(lang)
+            match, reason = explain(token_set, snap.terms(row))
+            if not goal_tokens:
+                reason = "fits what you asked: " + ", ".join(c.text for c in parsed.constraints)
+            results.append(Result(course, score, title, title_lang, match, reason))
+        return Recommendation(parsed, final, results, allowed)
+
+
+def load_snapshot(session: Session, settings: CatalogSettings) -> Snapshot:
+    """Read active courses; tokens written by an older tokenizer are recomputed and saved."""
+    version = catalog_version(session)
+    stale = session.scalars(select(Course).where(Course.active, Course.tokenizer_version != TOKENIZER_VERSION)).all()
+    for course in stale:
+        course.tokens = lexical_tokens(course)
+        course.tokenizer_version = TOKENIZER_VERSION
+    if stale:
+        session.commit()
+    rows = session.execute(
+        select(Course, Provider.code, Provider.name).join(Provider).where(Course.active).order_by(Course.id)
+    ).all()
+    courses, tokens = [], []
+    for course, provider_code, provider_name in rows:
+        courses.append(CourseInfo(
+            id=course.id, provider=provider_code, provider_name=provider_name, code=course.code,
+            title=course.original.get("title") or course.title, skills=course.skills, keywords=course.keywords,
+            sector=course.sector, level=course.level, duration_hours=course.duration_hours,
+            cost_amount=course.cost_amount, cost_currency=course.cost_currency, delivery=course.delivery,
+            country=course.country, province=course.province, language_of_instruction=course.language_of_instruction,
+            schedule=course.schedule, women_only=course.women_only, min_age=course.min_age, max_age=course.max_age,
+        ))
+        tokens.append(course.tokens)
+    return Snapshot(courses, tokens, version, settings)

@@ -1,0 +1,68 @@
+"""Goal and results: paging, refinements, conditions understood from the goal, bad text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.dialogue.flows.goals import AskGoal, ProvincePicker, Results
+from catalog.retrieval.constraints import MAX_GOAL_CHARS
+from tests.support import Talk
+
+
+def test_a_goal_lists_courses_with_their_buttons(talk: Talk) -> None:
+    talk.agree()
+    [results] = talk.say("motorbike repair")
+    assert isinstance(results, Results) and [i.number for i in results.items] == [1, 2, 3, 4] and results.has_more
+    reply = results.render(talk.conversation.translations.translator("en"))
+    assert reply.buttons[0] == [("ℹ️ 1 · Details", f"c.d:{results.items[0].course_id}"),
+                                ("✅ Enrol in 1", f"c.e:{results.items[0].course_id}")]
+    [page2] = talk.press("r.m:1")
+    assert page2.replace and page2.page == 1 and {i.number for i in page2.items} == {5, 6, 7, 8}
+    [back] = talk.press("r.m:0")
+    assert [i.course_id for i in back.items] == [i.course_id for i in results.items]
+
+
+def test_refinements_and_conditions_from_the_goal(talk: Talk, db: Any) -> None:
+    talk.agree()
+    [free] = talk.say("free courses in Battambang")
+    assert free.refine.free and free.refine.province == "Battambang" and free.items
+    [weekends] = talk.press("r.t:weekends")
+    assert weekends.refine.weekends and [i.title for i in weekends.items] == ["Thiết kế web"]  # online, at own pace
+    [anywhere] = talk.press("r.p:-")
+    assert anywhere.refine.province is None
+    [not_free] = talk.press("r.t:free")  # written in the goal, switched off with the toggle
+    assert not not_free.refine.free
+    [picker] = talk.press("r.l:0")
+    assert isinstance(picker, ProvincePicker) and ("kampot", "Kampot") in picker.options
+    [kampot] = talk.press("r.p:kampot")
+    assert kampot.refine.province == "Kampot"
+
+
+def test_a_condition_understood_from_the_goal_can_be_dropped(talk: Talk) -> None:
+    talk.agree()
+    [results] = talk.say("motorbike repair under $30")
+    assert [c.kind for c in results.understood] == ["max_cost"] and len(results.items) == 3
+    [dropped] = talk.press("r.x:max_cost")
+    assert dropped.understood == [] and len(dropped.items) == 4
+
+
+def test_text_that_is_empty_once_normalised_gets_a_prompt(talk: Talk, db: Any) -> None:
+    talk.agree()
+    [prompt] = talk.say("\u200b \u00ad\u200d")
+    assert isinstance(prompt, AskGoal) and prompt.why == "empty"
+    assert db[1].calls == []
+
+
+def test_a_long_goal_is_cut_after_normalising_and_echoed_short(talk: Talk, db: Any) -> None:
+    talk.agree()
+    goal = "motorbike " + "\u17a4" * 5000  # a deprecated Khmer letter that grows when repaired
+    [results] = talk.say(goal)
+    assert isinstance(results, Results) and len(db[1].calls[0]) <= MAX_GOAL_CHARS
+    reply = results.render(talk.conversation.translations.translator("en"))
+    assert len(reply.text.split("\n")[0]) < 120  # the heading is an excerpt, never the whole goal
+
+
+def test_a_refinement_after_the_goal_was_forgotten_asks_again(talk: Talk) -> None:
+    talk.agree()
+    [prompt] = talk.press("r.t:free")
+    assert isinstance(prompt, AskGoal)

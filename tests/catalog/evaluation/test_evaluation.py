@@ -1,0 +1,37 @@
+import json
+
+import pytest
+
+from catalog.errors import InputError
+from catalog.evaluation.evaluate import format_table, load_dataset, mrr_at, ndcg_at, recall_at
+from tests.support import ROOT
+
+
+def test_metrics():
+    relevant = {"a": 3, "b": 1}
+    assert ndcg_at(["a", "b"], relevant) == pytest.approx(1.0)
+    assert ndcg_at(["b", "a"], relevant) < 1.0
+    assert ndcg_at(["x", "y"], relevant) == 0.0
+    assert recall_at(["x", "a", "y", "z", "w", "b"], relevant, 5) == 0.5
+    assert mrr_at(["x", "b"], relevant) == 0.5 and mrr_at(["x"], relevant) == 0.0
+
+
+def test_dataset_errors(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"id": 1, "lang": "en", "text": "x"}\n')
+    with pytest.raises(InputError, match=r"d\.jsonl:1"):
+        load_dataset(path)
+    path.write_text(json.dumps({"id": 1, "lang": "en", "text": "x", "relevant": {"p:c": 2}}) + "\n")
+    assert load_dataset(path)[0].relevant == {"p:c": 2}
+
+
+def test_evaluate_on_the_bundled_set(sample):
+
+    from catalog.evaluation.evaluate import evaluate
+
+    items = load_dataset(ROOT / "eval" / "goals.jsonl")
+    per_lang = {i.lang for i in items}
+    assert per_lang == {"km", "vi", "en"} and all(sum(i.lang == lang for i in items) >= 40 for lang in per_lang)
+    results = evaluate(sample, items[:12], ("rrf", "lexical"))
+    assert set(results) == {"rrf", "lexical"} and "all" in results["rrf"]
+    assert "| all |" in format_table(results)

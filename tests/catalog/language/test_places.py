@@ -1,0 +1,38 @@
+import pytest
+
+from catalog.language.places import gazetteer
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Battambang", "battambang"), ("បាត់ដំបង", "battambang"), ("Cần Thơ", "can-tho"), ("can tho", "can-tho"),
+    ("Sài Gòn", "ho-chi-minh-city"), ("Bình Dương", "ho-chi-minh-city"), ("Siem Reap", "siem-reap"),
+    ("Quảng Nam", "da-nang"), ("TP HCM", "ho-chi-minh-city"),
+])
+def test_resolve_any_language_and_former_province(name, expected):
+    found = gazetteer().resolve(name)
+    assert found is not None and found.id == expected
+
+
+def test_unknown_place_is_none():
+    assert gazetteer().resolve("Atlantis") is None
+
+
+def test_gazetteer_is_complete():
+    provinces = gazetteer().provinces.values()
+    assert sum(p.country == "KH" for p in provinces) == 25
+    assert sum(p.country == "VN" for p in provinces) == 34
+    assert all(p.names.get("km") and p.names.get("vi") and p.names.get("en") for p in provinces)
+
+
+def test_find_in_folded_text_uses_whole_words():
+    found = gazetteer().find("hoc nau an o can tho")
+    assert [m.province.id for m in found] == ["can-tho"]
+    assert [m.province.id for m in gazetteer().find("in battambang-province")] == ["battambang"]
+
+
+def test_accented_text_must_match_an_accented_spelling():
+    gaz = gazetteer()
+    can_tho = gaz.get("can-tho")
+    assert can_tho is not None
+    assert gaz.spelled_as(can_tho, "Cần Thơ") and gaz.spelled_as(can_tho, "can tho")
+    assert not gaz.spelled_as(can_tho, "cần thợ")  # "need a worker"

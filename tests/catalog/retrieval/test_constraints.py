@@ -1,0 +1,68 @@
+import pytest
+
+from catalog.errors import InputError
+from catalog.language.places import gazetteer
+from catalog.retrieval.constraints import Filters, parse_goal
+
+
+def kinds(text: str) -> dict:
+    return {c.kind: c.value for c in parse_goal(text, gazetteer()).constraints}
+
+
+def test_free_and_province_in_three_languages():
+    assert kinds("free courses in Battambang") == {"free": True, "province": "battambang"}
+    assert kinds("hoc nau an mien phi o Can Tho") == {"free": True, "province": "can-tho"}
+    assert kinds("ខ្ញុំចង់រៀនកាត់ដេរឥតគិតថ្លៃនៅតាកែវ") == {"free": True, "province": "takeo"}
+    assert kinds("học nấu ăn miễn phí ở Cần Thơ") == {"free": True, "province": "can-tho"}
+
+
+def test_schedule_delivery_language_women_and_age():
+    assert kinds("online course taught in English") == {"delivery": ("online",), "languages": ("en",)}
+    assert kinds("học sửa xe cuối tuần") == {"schedule": ("weekends",)}
+    assert kinds("ចង់រៀនពេលល្ងាច") == {"schedule": ("evenings",)}
+    assert kinds("I am 17, sewing for women") == {"women": True, "age": 17}
+    assert kinds("ខ្ញុំអាយុ ១៨ ឆ្នាំ ចង់រៀនអនឡាញ") == {"delivery": ("online",), "age": 18}
+
+
+def test_money_limits_understand_units_and_thousand_separators():
+    assert kinds("dưới 2 triệu")["max_cost"] == {"amount": 2_000_000, "currency": "VND"}
+    assert kinds("under $50")["max_cost"] == {"amount": 50, "currency": "USD"}
+    assert kinds("duoi 1.500.000 dong")["max_cost"] == {"amount": 1_500_000, "currency": "VND"}
+    assert kinds("ក្រោម 400000 រៀល")["max_cost"] == {"amount": 400_000, "currency": "KHR"}
+
+
+def test_accented_words_that_fold_to_a_place_are_not_a_place():
+    assert "province" not in kinds("tôi cần thợ điện giỏi")
+
+
+def test_constraint_words_are_removed_from_the_matching_text():
+    parsed = parse_goal("free cooking class in Siem Reap", gazetteer())
+    assert parsed.query == "cooking class"
+    assert parsed.filters() == Filters(free_only=True, province="siem-reap")
+    assert parsed.filters(frozenset({"free"})) == Filters(province="siem-reap")
+
+
+def test_goal_language_detection_includes_unaccented_vietnamese():
+    assert parse_goal("muon hoc sua xe may", gazetteer()).language == "vi"
+    assert parse_goal("hotel job in Siem Reap", gazetteer()).language == "en"
+    assert parse_goal("ចង់រៀន Excel", gazetteer()).language == "km"
+
+
+@pytest.mark.parametrize("goal", ["", "   ", "\u200b", "x" * 10_000])
+def test_empty_or_huge_goal_is_rejected(goal):
+    with pytest.raises(InputError):
+        parse_goal(goal, gazetteer())
+
+
+def test_filters_from_dict_validates():
+    f = Filters.from_dict({"delivery": ["online"], "province": "បាត់ដំបង", "max_cost": "20", "age": 19})
+    assert f.delivery == ("online",) and f.province == "battambang" and f.max_cost == 20 and f.age == 19
+    for bad in ({"colour": "red"}, {"delivery": ["teleport"]}, {"province": "Atlantis"}, {"max_cost": -1},
+                {"age": 200}, {"country": "TH"}, {"free_only": "yes"}, []):
+        with pytest.raises(InputError):
+            Filters.from_dict(bad)
+
+
+def test_explicit_filters_override_the_text():
+    parsed = Filters(free_only=True, province="battambang")
+    assert parsed.merged(Filters(province="takeo")) == Filters(free_only=True, province="takeo")

@@ -1,0 +1,115 @@
+"""Recommendations on the bundled sample catalog, with the real model and index."""
+
+import pytest
+
+from catalog.errors import InputError
+from catalog.retrieval.constraints import Filters
+
+
+def codes(rec) -> list[str]:
+    return [f"{r.course.provider}:{r.course.code}" for r in rec.results]
+
+
+@pytest.mark.parametrize("goal, expected", [
+    ("ខ្ញុំចង់ក្លាយជាជាងអគ្គិសនី", "kh-ntti:ELEC-101"),
+    ("muon hoc sua xe may", "vn-cd-hcm:XM-04"),
+    ("Tôi muốn học sửa xe máy", "vn-cd-hcm:XM-04"),
+    ("I want to install solar panels", "kh-green-energy:SHS-201"),
+])
+def test_goals_in_three_languages_find_the_obvious_course(sample, goal, expected):
+    assert expected in codes(sample.recommend(goal, top_k=3))
+
+
+def test_hotel_job_in_siem_reap_applies_the_place(sample):
+    rec = sample.recommend("hotel job in Siem Reap")
+    assert [c.kind for c in rec.constraints] == ["province"]
+    assert rec.results and all(r.course.province == "siem-reap" or r.course.delivery == "online" for r in rec.results)
+    assert rec.results[0].course.sector == "hospitality"
+
+
+def test_free_only_and_reasons(sample):
+    rec = sample.recommend("free courses in Battambang")
+    assert rec.results
+    for r in rec.results:
+        assert r.course.cost_amount == 0 and r.reason
+        assert r.course.province == "battambang" or r.course.delivery == "online"
+    assert rec.results[0].course.province == "battambang"  # in-place courses before online ones
+
+
+def test_reason_names_the_matched_skills(sample):
+    top = sample.recommend("I want to become an electrician", top_k=1).results[0]
+    assert top.course.sector == "electrical"
+    assert "electrician" in top.reason.lower() or top.match
+
+
+def test_titles_in_the_learners_language_with_fallback(sample):
+    km = sample.recommend("ខ្ញុំចង់រៀនកាត់ដេរ", top_k=5)
+    assert km.goal.language == "km"
+    assert any(r.title_lang == "km" for r in km.results)
+    en_only = [r for r in sample.recommend("solar home system installer", lang="km", top_k=5).results
+               if "km" not in r.course.title]
+    assert en_only and all(r.title_lang == "en" for r in en_only)
+
+
+def test_women_only_courses_need_the_learner_to_say_so(sample):
+    hidden = sample.recommend("sewing", top_k=20)
+    assert not any(r.course.women_only for r in hidden.results)
+    shown = sample.recommend("sewing", Filters(is_woman=True), top_k=20)
+    assert any(r.course.women_only for r in shown.results)
+
+
+def test_age_limits(sample):
+    for r in sample.recommend("korean language for work", Filters(age=45), top_k=20).results:
+        assert (r.course.min_age or 0) <= 45 <= (r.course.max_age or 999)
+
+
+def test_explicit_filters_and_exclusions(sample):
+    first = sample.recommend("cooking", Filters(delivery=("in_person",), country="VN"), top_k=5)
+    assert first.results and all(r.course.country == "VN" and r.course.delivery == "in_person"
+                                 for r in first.results)
+    taken = first.results[0].course.id
+    again = sample.recommend("cooking", Filters(delivery=("in_person",), country="VN"), exclude={taken})
+    assert taken not in {r.course.id for r in again.results}
+
+
+def test_constraint_can_be_removed(sample):
+    strict = sample.recommend("online sewing course")
+    relaxed = sample.recommend("online sewing course", ignore=frozenset({"delivery"}))
+    assert strict.filters.delivery == ("online",) and relaxed.filters.delivery == ()
+
+
+def test_nothing_fits_gives_no_results(sample):
+    rec = sample.recommend("deep sea submarine welding", Filters(free_only=True, province="kep"))
+    assert rec.results == [] or all(r.course.province in ("kep", "") for r in rec.results)
+
+
+@pytest.mark.parametrize("variant", ["lexical", "dense", "rrf", "weighted"])
+def test_every_variant_runs(sample, variant):
+    assert sample.recommend("barista", method=variant, top_k=3).results
+
+
+def test_bad_requests(sample):
+    with pytest.raises(InputError):
+        sample.recommend("   ")
+    with pytest.raises(InputError):
+        sample.recommend("x" * 10_000)
+    with pytest.raises(InputError):
+        sample.recommend("barista", top_k=0)
+
+
+def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
+    from catalog.app import open_app
+    from catalog.courses.ingest import ingest_bytes
+    from tests.support import catalog_json, course
+
+    app, _ = open_app(settings, embedder=embedder)
+    with app.write_sessions.begin() as s:
+        ingest_bytes(s, settings, catalog_json(course()), "a.json")
+    rec = app.recommender()
+    assert not rec.refresh()
+    with app.write_sessions.begin() as s:
+        ingest_bytes(s, settings, catalog_json(course(), course(code="BAKE-1", title={"en": "Bakery"},
+                                                                skills=["bread baking"], sector="food")), "a.json")
+    assert rec.refresh()
+    assert rec.recommend("bread baking", top_k=1).results[0].course.code == "BAKE-1"
+    app.close()
