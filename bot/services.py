@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.clock import utcnow
+from bot.credentials.issuing import Issuer
+from bot.credentials.keys import KeyStore
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.flows import build_router
 from bot.i18n import Catalogs
@@ -30,6 +32,7 @@ class Services:
     recommender: Recommender
     translations: Catalogs
     conversation: Conversation
+    issuer: Issuer | None = None  # None until ADVISOR_PUBLIC_URL is set
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def unit_of_work(self) -> UnitOfWork:
@@ -56,10 +59,30 @@ def build_services(settings: Settings, *, say: Callable[[str], None] | None = No
     if recommender is None:
         tell("Loading the course index …")
         recommender = catalog.recommender(progress)
-    tell(f"Ready: {len(recommender.snapshot.courses)} active courses.")
+    issuer = make_issuer(settings, catalog)
+    tell(f"Ready: {len(recommender.snapshot.courses)} active courses" + (
+        "." if issuer else "; credentials are not issued until ADVISOR_PUBLIC_URL is set."))
     translations = Catalogs()
-    conversation = Conversation(build_router(), translations, recommender)
-    return Services(settings, catalog, recommender, translations, conversation)
+    conversation = Conversation(build_router(), translations, recommender, issuer=issuer,
+                                admins=frozenset(str(i) for i in settings.telegram.admin_ids))
+    return Services(settings, catalog, recommender, translations, conversation, issuer)
+
+
+def open_records(settings: Settings) -> tuple[CatalogApp, Issuer | None]:
+    """The database and the credential issuer, without the recommender (for the command line)."""
+    catalog, _ = open_app(settings.catalog, sample=False, migrations=migrate)
+    return catalog, make_issuer(settings, catalog)
+
+
+def make_issuer(settings: Settings, catalog: CatalogApp) -> Issuer | None:
+    """The credential issuer, with a signing key made now if there is none (making a key takes a
+    moment: never inside an update's unit of work)."""
+    if settings.credentials.public_url is None:
+        return None
+    keys = KeyStore(settings.keys_dir, settings.credentials.public_url)
+    with catalog.write_sessions.begin() as session:
+        keys.signing_key(session, utcnow())
+    return Issuer(keys, settings.credentials.public_url)
 
 
 def stderr(message: str) -> None:

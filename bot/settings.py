@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from catalog.errors import ConfigError
 from catalog.settings import PREFIX, CatalogSettings, EnvSection
@@ -35,6 +37,18 @@ class TelegramSettings(EnvSection):
     api_url: str = TELEGRAM_API_URL
     file_url: str = TELEGRAM_FILE_URL
     concurrency: int = Field(64, ge=1, le=1024, validation_alias=PREFIX + "BOT_CONCURRENCY")
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = Field((), validation_alias=PREFIX + "ADMIN_IDS")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> object:
+        """Telegram user ids, separated by commas or spaces."""
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[\s,]+", value) if p]
+            if not all(p.isascii() and p.isdigit() for p in parts):
+                raise ValueError(f"must be Telegram user ids separated by commas, got {value!r}")
+            return tuple(int(p) for p in parts)
+        return value
 
     @field_validator("token")
     @classmethod
@@ -60,12 +74,31 @@ class TelegramSettings(EnvSection):
         return int(self.token.get_secret_value().split(":", 1)[0])
 
 
+class CredentialSettings(EnvSection):
+    """Issuing credentials: where they can be looked up, and where the signing keys are kept."""
+
+    public_url: str | None = None
+    keys_dir: Path | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"must be the advisor's public http(s) address, such as https://advisor.example.org, "
+                             f"got {value!r}")
+        return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the advisor is configured with, by section."""
 
     catalog: CatalogSettings
     telegram: TelegramSettings
+    credentials: CredentialSettings = field(default_factory=CredentialSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, need_token: bool = True) -> Settings:
@@ -74,10 +107,16 @@ class Settings:
         telegram = TelegramSettings.from_env(env)
         if telegram.token is None and need_token:
             raise ConfigError(NO_TOKEN_HELP)
-        return cls(catalog=CatalogSettings.from_env(env), telegram=telegram)
+        return cls(catalog=CatalogSettings.from_env(env), telegram=telegram,
+                   credentials=CredentialSettings.from_env(env))
+
+    @property
+    def keys_dir(self) -> Path:
+        """Where the private signing keys live (owner-only): ``ADVISOR_KEYS_DIR``, else the data folder."""
+        return self.credentials.keys_dir or self.catalog.data_dir / "keys"
 
     def with_bot_api(self, *, token: str, api_url: str, file_url: str) -> Settings:
         """The same settings, talking to another Bot API server (the demo's emulator)."""
         telegram = self.telegram.model_copy(update={"token": SecretStr(token), "api_url": api_url,
                                                     "file_url": file_url})
-        return Settings(catalog=self.catalog, telegram=telegram)
+        return Settings(catalog=self.catalog, telegram=telegram, credentials=self.credentials)

@@ -133,6 +133,8 @@ def mostly(lang: str, text: str) -> bool:
     if lang == "km":
         letters = [ch for ch in text if ch.isalpha()]
         return sum(script_language(ch) == "km" for ch in letters) > 0.3 * len(letters)
+    if lang == "en":
+        return script_language(text) is None
     return script_language(text) == lang
 
 
@@ -195,6 +197,20 @@ class Chat:
                                 self.timeout)
         return self.emu.message(self.user.id, message.message_id)
 
+    async def press(self, message: BotMessage, data_prefix: str, *, new: int = 1) -> list[BotMessage]:
+        """Press the button whose callback data starts with ``data_prefix`` (whatever the language of
+        its label) and wait for ``new`` fresh messages."""
+        current = self.emu.message(self.user.id, message.message_id)
+        data = next(d for row in current.buttons for _, d in row if d.startswith(data_prefix))
+        mark = self.emu.last_message_id(self.user.id)
+        self.emu.press(self.user, current, data)
+        return await self.emu.replies(self.user.id, mark, new, self.timeout)
+
+    async def upload(self, filename: str, content: bytes, replies: int = 1) -> list[BotMessage]:
+        mark = self.emu.last_message_id(self.user.id)
+        self.emu.send_document(self.user, filename, content, mime_type="application/octet-stream")
+        return await self.emu.replies(self.user.id, mark, replies, self.timeout)
+
     def last(self) -> BotMessage:
         return self.emu.messages(self.user.id)[-1]
 
@@ -234,6 +250,7 @@ def memory_database() -> tuple[Any, Any]:
     from sqlalchemy.orm import sessionmaker
     from sqlalchemy.pool import StaticPool
 
+    import bot.credentials.models
     import bot.dialogue.models
     import bot.learners.models
     import bot.telegram.models  # noqa: F401  (the advisor's tables)

@@ -119,6 +119,7 @@ class BotMessage:
     edits: int = 0
     date: int = 0
     document: dict[str, Any] | None = None
+    photo: dict[str, Any] | None = None  # the largest size of a picture the bot sent
     reply_markup: dict[str, Any] | None = None
 
     def button_labels(self) -> list[str]:
@@ -600,6 +601,7 @@ class BotApiEmulator:
             "editMessageText": self._edit_message_text,
             "answerCallbackQuery": self._answer_callback_query,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
             "getFile": self._get_file,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": lambda p: self._commands.get(self._commands_key(p), []),
@@ -1057,7 +1059,7 @@ class BotApiEmulator:
         view = BotMessage(message_id=message_id, chat_id=chat.info["id"],
                           text=content.get("text", content.get("caption", "")), html=html,
                           buttons=_buttons(inline), date=raw["date"], document=content.get("document"),
-                          reply_markup=markup)
+                          photo=(content.get("photo") or [None])[-1], reply_markup=markup)
         chat.bot_messages[message_id] = _Sent(view, raw)
         return raw
 
@@ -1071,20 +1073,41 @@ class BotApiEmulator:
             content["entities"] = entities
         return self._store(chat, content, str(params["text"]), markup)
 
+    def _upload(self, params: Params, key: str) -> _StoredFile:
+        chat_file = params.get(key)
+        if isinstance(chat_file, UploadedFile):
+            if not chat_file.content:
+                raise _bad("file must be non-empty")
+            folder = "photos" if key == "photo" else "documents"
+            return self._store_file(chat_file.content, folder, PurePosixPath(chat_file.filename or "").suffix,
+                                    chat_file.filename, chat_file.mime_type)
+        if isinstance(chat_file, str) and chat_file in self._files:
+            return self._files[chat_file]
+        if chat_file is None or chat_file == "":
+            raise _bad(f"there is no {key} in the request")
+        raise _bad("wrong file identifier/HTTP URL specified")
+
+    def _send_photo(self, params: Params) -> dict[str, Any]:
+        """A picture: Telegram shows it, and refuses what is not an image (PNG here)."""
+        chat = self._chat(params)
+        stored = self._upload(params, "photo")
+        if stored.content[:8] != b"\x89PNG\r\n\x1a\n" or len(stored.content) < 24:
+            raise _bad("IMAGE_PROCESS_FAILED")
+        width, height = (int.from_bytes(stored.content[i:i + 4], "big") for i in (16, 20))
+        caption, entities = self._formatted(params, "caption", MAX_CAPTION)
+        markup = _check_markup(params.get("reply_markup"))
+        photo = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": width,
+                  "height": height, "file_size": len(stored.content)}]
+        content: dict[str, Any] = {"photo": photo}
+        if caption:
+            content["caption"] = caption
+        if entities:
+            content["caption_entities"] = entities
+        return self._store(chat, content, str(params.get("caption") or ""), markup)
+
     def _send_document(self, params: Params) -> dict[str, Any]:
         chat = self._chat(params)
-        document = params.get("document")
-        if isinstance(document, UploadedFile):
-            if not document.content:
-                raise _bad("file must be non-empty")
-            stored = self._store_file(document.content, "documents", PurePosixPath(document.filename or "").suffix,
-                                      document.filename, document.mime_type)
-        elif isinstance(document, str) and document in self._files:
-            stored = self._files[document]
-        elif document is None or document == "":
-            raise _bad("there is no document in the request")
-        else:
-            raise _bad("wrong file identifier/HTTP URL specified")
+        stored = self._upload(params, "document")
         caption, entities = self._formatted(params, "caption", MAX_CAPTION)
         markup = _check_markup(params.get("reply_markup"))
         self._check_reply(chat, params)

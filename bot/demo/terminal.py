@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import delete
@@ -23,16 +24,26 @@ DEMO_USER_ID = 1001
 SETTLE_SECONDS = 0.4  # a turn is over when the bot has been quiet this long
 INTRO = ("Demo chat with the advisor (an in-process Telegram emulator; nothing leaves this machine).\n"
          "Type a goal in Khmer, Vietnamese or English, a /command, or the number of a button. "
-         "Empty line or Ctrl-D quits.\n")
+         "Empty line or Ctrl-D quits.\n"
+         f"You are also an admin: after enrolling, /complete PROVIDER:CODE {DEMO_USER_ID} issues your credential "
+         "(a course's PROVIDER:CODE is the 🏷 line of its details).\n")
 
 
 def _snapshot(emu: BotApiEmulator) -> dict[int, tuple[int, str]]:
     return {m.message_id: (m.edits, m.text) for m in emu.messages(DEMO_USER_ID)}
 
 
-def _show(message: BotMessage, out: TextIO, edited: bool) -> list[str]:
-    """Print one bot message with numbered buttons; returns the callback data by number."""
+def _show(emu: BotApiEmulator, message: BotMessage, out: TextIO, edited: bool, files: Path) -> None:
+    """Print one bot message with numbered buttons (a file or picture it carries is saved, and its path
+    printed)."""
     out.write(("\n✏️ " if edited else "\n🤖 ") + message.text.replace("\n", "\n   ") + "\n")
+    attached = message.document or message.photo
+    if attached is not None:
+        files.mkdir(parents=True, exist_ok=True)
+        name = attached.get("file_name") or f"{attached['file_id']}.png"
+        path = files / name
+        path.write_bytes(emu.file_bytes(attached["file_id"]))
+        out.write(f"   📎 {path}\n")
     choices: list[str] = []
     for row in message.buttons:
         cells = []
@@ -41,17 +52,16 @@ def _show(message: BotMessage, out: TextIO, edited: bool) -> list[str]:
             cells.append(f"[{len(choices)}] {label}")
         out.write("   " + "   ".join(cells) + "\n")
     out.flush()
-    return choices
 
 
-async def _turn(emu: BotApiEmulator, before: dict[int, tuple[int, str]], out: TextIO,
+async def _turn(emu: BotApiEmulator, before: dict[int, tuple[int, str]], out: TextIO, files: Path,
                 timeout: float = 60.0) -> tuple[int, list[str]] | None:
-    """Wait for the bot's answer to one turn and print it; returns the message with buttons, if any."""
+    """Wait for the bot's answer to one turn and print it; returns the newest message with buttons and
+    their callback data, if any."""
     try:
         await emu.wait_for(lambda: _snapshot(emu) != before, timeout=timeout)
     except TimeoutError:
         out.write("\n(the bot did not answer)\n")
-        return None
     while True:  # let multi-message answers finish
         current = _snapshot(emu)
         await asyncio.sleep(SETTLE_SECONDS)
@@ -59,21 +69,26 @@ async def _turn(emu: BotApiEmulator, before: dict[int, tuple[int, str]], out: Te
             break
     latest: tuple[int, list[str]] | None = None
     for message in emu.messages(DEMO_USER_ID):
-        if before.get(message.message_id) == (message.edits, message.text):
-            continue
-        choices = _show(message, out, edited=message.message_id in before)
-        if choices:
-            latest = (message.message_id, choices)
+        if before.get(message.message_id) != (message.edits, message.text):
+            _show(emu, message, out, edited=message.message_id in before, files=files)
+        if message.buttons:  # numbers always press the newest buttons still on screen
+            latest = (message.message_id, [data for row in message.buttons for _, data in row])
     return latest
 
 
+DEMO_PUBLIC_URL = "https://advisor.demo.invalid"  # .invalid: no credential of the demo can pass for a real one
+
+
 def demo_settings(settings: Settings, emu: BotApiEmulator) -> Settings:
-    """The demo's own SQLite database and index under ``<data dir>/demo``, with the sample catalog:
-    the demo never touches the operator's database (nor loads invented courses into it)."""
+    """The demo's own SQLite database, index and keys under ``<data dir>/demo``, with the sample
+    catalog: the demo never touches the operator's database (nor loads invented courses into it). The
+    demo user is an admin, so that the whole chain can be tried: enrol, then ``/complete``."""
     folder = settings.catalog.data_dir / "demo"
     catalog = settings.catalog.model_copy(update={"data_dir": folder, "index_dir": folder / "index",
                                                   "database_url": f"sqlite:///{folder / 'advisor.db'}"})
-    demo = Settings(catalog=catalog, telegram=settings.telegram)
+    credentials = settings.credentials.model_copy(update={"public_url": DEMO_PUBLIC_URL, "keys_dir": folder / "keys"})
+    telegram = settings.telegram.model_copy(update={"admin_ids": (DEMO_USER_ID,)})
+    demo = Settings(catalog=catalog, telegram=telegram, credentials=credentials)
     return demo.with_bot_api(token=emu.token, api_url=emu.api_url, file_url=emu.file_url)
 
 
@@ -95,12 +110,13 @@ async def run_demo(settings: Settings, *, language_code: str | None = None, stdi
             services = await asyncio.to_thread(build_services, settings, say=stderr, progress=bar, sample=True)
         await asyncio.to_thread(_fresh_chat, services, emu.bot_id)
         user = TgUser(DEMO_USER_ID, first_name="Demo", language_code=language_code)
+        files = settings.catalog.data_dir / "files"  # what the bot sends: credentials, certificates
         async with running(build_application(settings, services)):
             out.write(INTRO)
             before = _snapshot(emu)
             emu.send_text(user, "/start")
             out.write("\n> /start\n")
-            buttons = await _turn(emu, before, out)
+            buttons = await _turn(emu, before, out, files)
             while True:
                 out.write("\n> ")
                 out.flush()
@@ -117,8 +133,6 @@ async def run_demo(settings: Settings, *, language_code: str | None = None, stdi
                     emu.press(user, buttons[0], buttons[1][int(line) - 1])
                 else:
                     emu.send_text(user, line)
-                answer = await _turn(emu, before, out)
-                if answer is not None:
-                    buttons = answer
+                buttons = await _turn(emu, before, out, files)
     out.write("\nBye.\n")
     return 0

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
+from bot.credentials.issuing import Issuer
 from bot.dialogue.core import Input, Recommends, Router, Screen, Text, Turn, Visitor
 from bot.dialogue.models import Dialogue
 from bot.i18n import DEFAULT_LANGUAGE, Catalogs, negotiate
 from bot.learners import service as learners
+from bot.learners.models import Learner
 from catalog.language.text import script_language
 
 CHANNEL = "telegram"
@@ -25,14 +27,18 @@ class Outcome:
     screens: list[Screen]
     lang: str  # the learner's language after this input (for an error reply, should sending fail)
     erased: bool = False  # the learner's data was erased: forget anything else of theirs too
+    notices: list[tuple[Learner, Screen]] = field(default_factory=list)  # messages to other people
 
 
 class Conversation:
     def __init__(self, router: Router, translations: Catalogs, recommender: Recommends, *,
-                 channel: str = CHANNEL, clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 admins: frozenset[str] = frozenset(), issuer: Issuer | None = None, channel: str = CHANNEL,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.router = router
         self.translations = translations
         self.recommender = recommender
+        self.admins = admins  # external ids of the people who may complete and revoke
+        self.issuer = issuer
         self.channel = channel
         self.clock = clock
 
@@ -45,7 +51,8 @@ class Conversation:
             session.add(dialogue)
         step, state = dialogue.step, dict(dialogue.state or {})
         script = script_language(inp.text) if isinstance(inp, Text) else None
-        if learner.language is None and (step == "new" or script):
+        answering = step in self.router.step_texts  # e.g. the name to check on a credential, any script
+        if learner.language is None and (step == "new" or script) and not answering:
             # Until the learner picks a language, preselect it from what they write (a Khmer reader
             # may run Telegram in English), else from Telegram's app language.
             state["guess"] = script or negotiate(visitor.language_code) or DEFAULT_LANGUAGE
@@ -53,14 +60,15 @@ class Conversation:
         lang = learner.language or state.get("guess") or negotiate(visitor.language_code) or DEFAULT_LANGUAGE
         turn = Turn(session=session, visitor=visitor, learner=learner, dialogue=dialogue, lang=lang,
                     translations=self.translations, recommender=self.recommender, now=self.clock(),
-                    release=release, step=step, state=state)
+                    release=release, step=step, state=state, admin=visitor.external_id in self.admins,
+                    issuer=self.issuer)
         screens = self.router.dispatch(turn, inp)
         if turn.erased:
-            return Outcome(screens, turn.lang, erased=True)
+            return Outcome(screens, turn.lang, erased=True, notices=turn.notices)
         if turn.step != dialogue.step or turn.state != (dialogue.state or {}):
             dialogue.step, dialogue.state, dialogue.updated_at = turn.step, turn.state, turn.now
         learner.last_seen_at = turn.now
-        return Outcome(screens, turn.lang)
+        return Outcome(screens, turn.lang, notices=turn.notices)
 
 
 

@@ -22,13 +22,14 @@ from bot.i18n import Catalogs, Translator
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from bot.credentials.issuing import Issuer
     from bot.dialogue.models import Dialogue
     from bot.learners.models import Learner
     from catalog.retrieval.constraints import Filters
     from catalog.retrieval.recommender import Recommendation
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
-Button = tuple[str, str]  # (label, callback data)
+Button = tuple[str, str]  # (label, callback data), or (label, "url:" + a link to open)
 _NAME = re.compile(r"^[a-z]{1,3}$")
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -51,6 +52,7 @@ class Start:
 @dataclass(frozen=True)
 class Command:
     name: str
+    args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,16 +70,42 @@ class Press:
     data: str
 
 
-Input = Start | Command | Text | Other | Press
+@dataclass(frozen=True)
+class Upload:
+    """A file the learner sent, already downloaded (within the size the handler allows)."""
+
+    filename: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class TooLarge:
+    """A file too large to download; nothing of it was read."""
+
+    filename: str
+    size: int
+
+
+Input = Start | Command | Text | Other | Press | Upload | TooLarge
 
 
 # -- what goes out ------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: ``kind`` "document" (any file) or "photo" (a picture Telegram shows)."""
+
+    kind: str
+    filename: str
+    data: bytes = field(repr=False)
+
+
 @dataclass
 class Reply:
-    text: str  # Telegram HTML
+    text: str  # Telegram HTML (the caption, when there is an attachment)
     buttons: list[list[Button]] = field(default_factory=list)
     replace: bool = False  # edit the message whose button was pressed
+    attachment: Attachment | None = None
 
 
 @dataclass
@@ -189,6 +217,14 @@ class Turn:
     state: dict[str, Any] = field(default_factory=dict)
     erased: bool = False
     menu: list[tuple[str, str]] = field(default_factory=list)  # the commands, for /help
+    args: tuple[str, ...] = ()  # the words after a command
+    admin: bool = False  # the person is one of ADVISOR_ADMIN_IDS
+    issuer: Issuer | None = None  # issues credentials (None: ADVISOR_PUBLIC_URL is not set)
+    notices: list[tuple[Learner, Screen]] = field(default_factory=list)  # messages to other people
+
+    def notify(self, learner: Learner, screen: Screen) -> None:
+        """Send ``screen`` to another learner (written with this turn's unit of work)."""
+        self.notices.append((learner, screen))
 
     @property
     def t(self) -> Translator:
@@ -262,7 +298,10 @@ class Flow:
         self.prefix, self.title = prefix, title
         self.actions: dict[str, Action[Any]] = {}
         self.commands: dict[str, CommandSpec] = {}
-        self.text_handler: tuple[Handler, bool] | None = None
+        self.text_handler: Handler | None = None
+        self.step_handlers: dict[str, Handler] = {}
+        self.pattern_handlers: list[tuple[Callable[[str], bool], Handler]] = []
+        self.upload_handlers: list[tuple[Callable[[str, bytes], bool], Handler]] = []
         self.other_handler: Handler | None = None
 
     def action(self, name: str, arg: Arg | None = None, *, needs_consent: bool = True) -> Action[Any]:
@@ -279,9 +318,29 @@ class Flow:
             return fn
         return register
 
-    def on_text(self, *, needs_consent: bool = True) -> Callable[[Handler], Handler]:
+    def on_text(self, fn: Handler) -> Handler:
+        """Free text from a learner who agreed to the privacy notice (a goal): one flow has it."""
+        self.text_handler = fn
+        return fn
+
+    def on_step_text(self, step: str) -> Callable[[Handler], Handler]:
+        """Text sent while the dialogue is at ``step`` (an answer to this flow's question)."""
         def register(fn: Handler) -> Handler:
-            self.text_handler = (fn, needs_consent)
+            self.step_handlers[step] = fn
+            return fn
+        return register
+
+    def on_text_matching(self, test: Callable[[str], bool]) -> Callable[[Handler], Handler]:
+        """Text that is recognisably this flow's, whatever the step (a pasted credential)."""
+        def register(fn: Handler) -> Handler:
+            self.pattern_handlers.append((test, fn))
+            return fn
+        return register
+
+    def on_upload(self, test: Callable[[str, bytes], bool]) -> Callable[[Handler], Handler]:
+        """A file this flow reads (by its name and content)."""
+        def register(fn: Handler) -> Handler:
+            self.upload_handlers.append((test, fn))
             return fn
         return register
 
@@ -300,12 +359,19 @@ class Router:
         self.gate, self.expired, self.unknown = gate, expired, unknown
         self.actions: dict[str, Action[Any]] = {}
         self.commands: dict[str, CommandSpec] = {}
-        texts = [f.text_handler for f in flows if f.text_handler]
+        texts = [f.text_handler for f in flows if f.text_handler is not None]
         others = [f.other_handler for f in flows if f.other_handler]
         if len({f.prefix for f in flows}) != len(flows) or len(texts) != 1 or len(others) != 1:
             raise ValueError("flow prefixes must be unique, and exactly one flow reads text and one the rest")
         self.text, self.other = texts[0], others[0]
+        self.step_texts: dict[str, Handler] = {}
+        self.patterns = [p for f in flows for p in f.pattern_handlers]
+        self.uploads = [u for f in flows for u in f.upload_handlers]
         for flow in flows:
+            for step, handler in flow.step_handlers.items():
+                if step in self.step_texts:
+                    raise ValueError(f"two flows answer text at step {step!r}")
+                self.step_texts[step] = handler
             for action in flow.actions.values():
                 if action.handler is None:
                     raise ValueError(f"{action.key} has no handler")
@@ -344,11 +410,21 @@ class Router:
             return self._command(turn, self.commands["start"], inp, inp.payload)
         if isinstance(inp, Command):
             spec = self.commands.get(inp.name)
+            turn.args = inp.args
             return self.unknown(turn) if spec is None else self._command(turn, spec, inp)
         if isinstance(inp, Text):
-            handler, needs_consent = self.text
-            return self.gate(turn, inp) if needs_consent and not turn.consented else handler(turn, inp.text)
-        if isinstance(inp, Other):
+            for test, handler in self.patterns:
+                if test(inp.text):
+                    return handler(turn, inp.text)
+            if turn.step in self.step_texts:  # the answer to a question a flow asked
+                return self.step_texts[turn.step](turn, inp.text)
+            return self.gate(turn, inp) if not turn.consented else self.text(turn, inp.text)
+        if isinstance(inp, Upload):
+            for test, handler in self.uploads:
+                if test(inp.filename, inp.data):
+                    return handler(turn, inp)
+            return self.other(turn)
+        if isinstance(inp, Other | TooLarge):
             return self.other(turn)
         decoded = self.decode(inp.data)
         if decoded is None:

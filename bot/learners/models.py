@@ -24,6 +24,10 @@ class Learner(Base):
     language: Mapped[str | None] = mapped_column(String(2))
     source: Mapped[str | None] = mapped_column(String(64))  # campaign code from the deep link
     consented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The name the learner chose for certificates (optional, asked once): only its salted hash goes
+    # into a credential, so that an employer can check it against the person in front of them.
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    name_asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     blocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
@@ -33,7 +37,8 @@ class Learner(Base):
 
 class Enrolment(Base):
     """One learner in one course; unique per pair so a double tap or a redelivered update cannot
-    create a second row. Withdrawing keeps the row (status) so re-enrolling reuses it."""
+    create a second row. ``status`` is enrolled, completed, withdrawn or not_completed; every change is
+    an :class:`EnrolmentEvent`. Withdrawing keeps the row, so re-enrolling reuses it."""
 
     __tablename__ = "enrolments"
     __table_args__ = (UniqueConstraint("learner_id", "course_id", name="uq_enrolment_learner_course"),)
@@ -49,3 +54,36 @@ class Enrolment(Base):
     )
     learner: Mapped[Learner] = relationship(back_populates="enrolments")
     course: Mapped[Course] = relationship()
+    events: Mapped[list[EnrolmentEvent]] = relationship(back_populates="enrolment", cascade="all, delete-orphan",
+                                                        passive_deletes=True, order_by="EnrolmentEvent.id")
+
+
+class EnrolmentEvent(Base):
+    """One change of an enrolment's status: when, and who made it (the learner, the course's
+    provider, an admin in the chat, or an operator on the command line)."""
+
+    __tablename__ = "enrolment_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), nullable=False,
+                                              index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor_ref: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    enrolment: Mapped[Enrolment] = relationship(back_populates="events")
+
+
+class Reminder(Base):
+    """A reminder sent about an enrolment (``kind`` start or silence, ``key`` which one, e.g. the start
+    date): unique, so that two workers never send the same reminder twice."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("enrolment_id", "kind", "key", name="uq_reminder_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    key: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)

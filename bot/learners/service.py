@@ -11,11 +11,40 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.learners.models import Enrolment, Learner
+from bot.learners.models import Enrolment, EnrolmentEvent, Learner
 from catalog.storage.models import Course, Provider
 
 ENROLLED = "enrolled"
+COMPLETED = "completed"
 WITHDRAWN = "withdrawn"
+NOT_COMPLETED = "not_completed"
+STATUSES = (ENROLLED, COMPLETED, WITHDRAWN, NOT_COMPLETED)
+# The lifecycle: completed is final; withdrawn and not completed may enrol again.
+TRANSITIONS = {(None, ENROLLED), (ENROLLED, COMPLETED), (ENROLLED, WITHDRAWN), (ENROLLED, NOT_COMPLETED),
+               (WITHDRAWN, ENROLLED), (NOT_COMPLETED, ENROLLED)}
+ACTORS = ("learner", "provider", "admin", "operator")
+
+
+class TransitionRefused(Exception):
+    """An illegal change of status (completing a withdrawn enrolment, completing twice, ...);
+    nothing was changed."""
+
+    def __init__(self, current: str | None, wanted: str) -> None:
+        super().__init__(f"an enrolment that is {current or 'absent'} cannot become {wanted}")
+        self.current, self.wanted = current, wanted
+
+
+def change_status(session: Session, enrolment: Enrolment, to: str, *, actor: str, now: dt.datetime,
+                  actor_ref: str | None = None) -> None:
+    """Move ``enrolment`` to ``to``, recording who did it and when; :class:`TransitionRefused` otherwise."""
+    if actor not in ACTORS:
+        raise ValueError(f"unknown actor {actor!r}")
+    current = enrolment.status or None  # a new row has no status yet
+    if (current, to) not in TRANSITIONS:
+        raise TransitionRefused(current, to)
+    enrolment.status, enrolment.updated_at = to, now
+    session.add(EnrolmentEvent(enrolment=enrolment, from_status=current, to_status=to, actor=actor,
+                               actor_ref=actor_ref, at=now))
 
 
 def find_learner(session: Session, channel: str, external_id: str) -> Learner | None:
@@ -42,17 +71,21 @@ def _enrolment(session: Session, learner: Learner, course_id: int) -> Enrolment 
     return session.scalar(select(Enrolment).where(Enrolment.learner_id == learner.id, Enrolment.course_id == course_id))
 
 
+def find_enrolment(session: Session, learner: Learner, course_id: int) -> Enrolment | None:
+    return _enrolment(session, learner, course_id)
+
+
 def enrol(session: Session, learner: Learner, course_id: int, now: dt.datetime) -> bool:
-    """Enrol (or re-enrol after withdrawing). False when already enrolled, so a second tap or a
-    redelivered update changes nothing."""
+    """Enrol (or again, after withdrawing). False when already enrolled or completed, so a second tap
+    or a redelivered update changes nothing."""
     row = _enrolment(session, learner, course_id)
     if row is None:
-        session.add(Enrolment(learner_id=learner.id, course_id=course_id, status=ENROLLED, source=learner.source,
-                              created_at=now, updated_at=now))
-        return True
-    if row.status == ENROLLED:
+        row = Enrolment(learner_id=learner.id, course_id=course_id, status="", source=learner.source,
+                        created_at=now, updated_at=now)
+        session.add(row)
+    elif row.status in (ENROLLED, COMPLETED):
         return False
-    row.status, row.updated_at = ENROLLED, now
+    change_status(session, row, ENROLLED, actor="learner", now=now)
     return True
 
 
@@ -61,7 +94,7 @@ def withdraw(session: Session, learner: Learner, course_id: int, now: dt.datetim
     row = _enrolment(session, learner, course_id)
     if row is None or row.status != ENROLLED:
         return False
-    row.status, row.updated_at = WITHDRAWN, now
+    change_status(session, row, WITHDRAWN, actor="learner", now=now)
     return True
 
 
@@ -76,11 +109,11 @@ def enrolments(session: Session, learner: Learner, *, status: str = ENROLLED) ->
 
 
 def taken_course_ids(session: Session, learner: Learner) -> set[int]:
-    """Courses not to recommend again: everything enrolled in (withdrawn ones may come back)."""
+    """Courses not to recommend again: enrolled in or completed (withdrawn ones may come back)."""
     if learner.id is None:
         return set()
     return set(session.scalars(select(Enrolment.course_id).where(Enrolment.learner_id == learner.id,
-                                                                 Enrolment.status == ENROLLED)))
+                                                                 Enrolment.status.in_((ENROLLED, COMPLETED)))))
 
 
 def is_enrolled(session: Session, learner: Learner, course_id: int) -> bool:

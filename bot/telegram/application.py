@@ -34,7 +34,7 @@ from telegram.ext import (
 from bot.clock import utcnow
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import handlers, inbox, updates
+from bot.telegram import handlers, inbox, reminders, updates
 from bot.telegram.handlers import BotData
 from bot.telegram.inbox import DurableUpdateQueue
 from bot.telegram.models import OutboxMessage
@@ -44,6 +44,7 @@ from catalog.courses.schema import LANGUAGES
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
 REFRESH_EVERY = 30.0  # seconds between checks for a newer catalog version
+REMIND_EVERY = 600.0
 PRUNE_EVERY = 3600.0
 Advisor = Application[ExtBot[None], Any, dict[Any, Any], dict[Any, Any], BotData, Any]  # type: ignore[type-var]
 
@@ -117,6 +118,7 @@ def build_application(settings: Settings, services: Services, *, rate_limiter: B
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command))
     app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, handlers.on_document))
     app.add_handler(MessageHandler(private, handlers.on_other))
     app.add_error_handler(handlers.on_error)
     return app
@@ -135,7 +137,8 @@ async def post_init(app: Advisor) -> None:
     data.queue.bot = app.bot
     await asyncio.to_thread(_prune, data)
     await data.queue.requeue_pending()
-    data.sender = Sender(app.bot, services.catalog.write_sessions, data.bot_id, worker=data.queue.worker)
+    data.sender = Sender(app.bot, services.catalog.write_sessions, data.bot_id, worker=data.queue.worker,
+                         clock=services.clock)
     data.sender.start()
     task = asyncio.create_task(_housekeeping(data), name="housekeeping")
     data.tasks.add(task)
@@ -166,17 +169,27 @@ def _prune(data: BotData) -> None:
         uow.commit()
 
 
+def _remind(data: BotData) -> int:
+    with data.services.unit_of_work() as uow:
+        count = reminders.send_due(uow.session, data.services.translations, bot_id=data.bot_id,
+                                   now=data.services.clock())
+        uow.commit()
+    return count
+
+
 async def _housekeeping(data: BotData) -> None:
-    """Pick up catalog changes (an upload by any process) within seconds; prune once an hour."""
-    since_prune = 0.0
+    """Pick up catalog changes (an upload by any process) within seconds, send due reminders every ten
+    minutes, prune once an hour."""
+    elapsed = 0.0
     while True:
         await asyncio.sleep(REFRESH_EVERY)
+        elapsed += REFRESH_EVERY
         try:
             if await asyncio.to_thread(data.services.recommender.refresh):
                 log.info("catalog changed: %d active courses", len(data.services.recommender.snapshot.courses))
-            since_prune += REFRESH_EVERY
-            if since_prune >= PRUNE_EVERY:
-                since_prune = 0.0
+            if elapsed % REMIND_EVERY < REFRESH_EVERY and await asyncio.to_thread(_remind, data):
+                data.sender.wake()
+            if elapsed % PRUNE_EVERY < REFRESH_EVERY:
                 await asyncio.to_thread(_prune, data)
         except Exception as exc:  # keep serving with what we have
             log.warning("housekeeping failed: %s", type(exc).__name__)

@@ -16,10 +16,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 
-from bot.dialogue.core import Command, Input, Other, Press, Start, Text, Visitor
+from bot.dialogue.core import Command, Input, Other, Press, Start, Text, TooLarge, Upload, Visitor
 from bot.i18n import DEFAULT_LANGUAGE, negotiate
 from bot.services import Services
 from bot.storage.uow import WriteBeforeThinking
@@ -30,7 +30,7 @@ from bot.telegram.outbox import Sender
 log = logging.getLogger(__name__)
 RETRIES = 3  # attempts for an update that failed for a passing reason (a busy database)
 RETRY_LEASE = dt.timedelta(seconds=30)
-TRANSIENT = (OperationalError, StaleDataError, IntegrityError, TimeoutError)
+TRANSIENT = (OperationalError, StaleDataError, IntegrityError, TimeoutError, NetworkError)
 
 
 @dataclass
@@ -84,8 +84,8 @@ async def on_start(update: Update, context: Context) -> None:
 async def on_command(update: Update, context: Context) -> None:
     """Any other command (unknown ones too: the conversation says what it can do)."""
     text = update.effective_message.text if update.effective_message else None
-    name = (text or "/").split()[0][1:].split("@")[0].lower()
-    await _answer(update, context, Command(name))
+    words = (text or "/").split()
+    await _answer(update, context, Command(words[0][1:].split("@")[0].lower(), tuple(words[1:])))
 
 
 async def on_text(update: Update, context: Context) -> None:
@@ -101,6 +101,23 @@ async def on_button(update: Update, context: Context) -> None:
     except TelegramError as exc:  # too old, or answered before a restart: the reply still comes
         log.info("update %s: callback query not answered: %s", update.update_id, type(exc).__name__)
     await _answer(update, context, Press(query.data or ""))
+
+
+async def on_document(update: Update, context: Context) -> None:
+    """A file: downloaded when it is not larger than uploads may be (checked before downloading)."""
+    message = update.effective_message
+    document = message.document if message is not None else None
+    if document is None:
+        await _answer(update, context, Other())
+        return
+    name = document.file_name or "file"
+    limit = context.bot_data.services.settings.catalog.max_upload_bytes
+    if document.file_size is not None and document.file_size > limit:
+        await _answer(update, context, TooLarge(name, document.file_size))
+        return
+    file = await context.bot.get_file(document.file_id)
+    data = bytes(await file.download_as_bytearray())
+    await _answer(update, context, TooLarge(name, len(data)) if len(data) > limit else Upload(name, data))
 
 
 async def on_other(update: Update, context: Context) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, func
+from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.storage.models import Base, UTCDateTime
@@ -54,8 +54,11 @@ class OutboxMessage(Base):
     # The message that brought the update (the learner's, or the one whose button was pressed):
     # a reply sent before a crash can only have a larger id (see Sender._find_delivered).
     after_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    text: Mapped[str] = mapped_column(String, nullable=False)
+    text: Mapped[str] = mapped_column(String, nullable=False)  # the caption, for a file or a picture
     buttons: Mapped[list[Any] | None] = mapped_column(JSON)
+    attachment_kind: Mapped[str | None] = mapped_column(String(16))  # "document" or "photo"
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     fallback: Mapped[str | None] = mapped_column(String)
     update_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, server_default=func.now())

@@ -5,7 +5,8 @@ transaction as the enrolment (or whatever it changed) and the inbox row it finis
 of it happened or none. :class:`Sender` delivers the rows: each chat's messages in order, chats in
 parallel, within Telegram's limits (python-telegram-bot's rate limiter, and ``retry_after`` on 429),
 retrying network failures with bounded backoff, and never sending a row again once Telegram accepted
-it. Reminders, alerts and broadcasts will be rows here too, with a later ``not_before``.
+it. Messages nobody asked for (completions, revocations, reminders) are rows here too, written when
+they are due: a chat's rows go out in order, so a row waiting on ``not_before`` holds back the chat.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.clock import utcnow
@@ -45,6 +46,15 @@ def enqueue(session: Session, *, bot_id: int, chat_id: int, replies: Sequence[Re
     that brought the update. Returns the rows written."""
     count = 0
     for reply in replies:
+        if reply.attachment is not None:  # a file or a picture, with its caption and buttons
+            session.add(OutboxMessage(bot_id=bot_id, chat_id=chat_id, after_message_id=after_message_id,
+                                      text=reply.text, buttons=[[list(b) for b in row] for row in reply.buttons]
+                                      or None, attachment_kind=reply.attachment.kind,
+                                      attachment_name=reply.attachment.filename, attachment=reply.attachment.data,
+                                      fallback=fallback, update_id=update_id, created_at=now, not_before=now,
+                                      attempts=0))
+            count += 1
+            continue
         parts = split_message(reply.text)
         edit = edit_message_id if reply.replace and edit_message_id and len(parts) == 1 else None
         for i, part in enumerate(parts):
@@ -59,9 +69,11 @@ def enqueue(session: Session, *, bot_id: int, chat_id: int, replies: Sequence[Re
 
 
 def keyboard(buttons: list[list[Any]] | None) -> InlineKeyboardMarkup | None:
+    """Inline buttons; data ``url:…`` makes a link button (LinkedIn), anything else callback data."""
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=data[4:]) if data.startswith("url:")
+                                  else InlineKeyboardButton(label, callback_data=data) for label, data in row]
                                  for row in buttons])
 
 
@@ -187,7 +199,8 @@ class Sender:
                     (row.sending_since or now) > now - STALE_SEND:
                 return None
             floor = None
-            if row.sending_by is not None and row.sending_by != self.worker.id and row.edit_message_id is None:
+            if row.sending_by is not None and row.sending_by != self.worker.id and row.edit_message_id is None \
+                    and row.attachment_kind is None:  # (a file cannot be found that way: it is sent again)
                 sent = s.scalar(select(func.max(OutboxMessage.sent_message_id)).where(
                     OutboxMessage.bot_id == row.bot_id, OutboxMessage.chat_id == row.chat_id,
                     OutboxMessage.sent_at.is_not(None), OutboxMessage.edit_message_id.is_(None)))
@@ -251,7 +264,11 @@ class Sender:
         now = self.clock()
         try:
             markup = keyboard(row.buttons)
-            if row.edit_message_id is not None:
+            if row.attachment_kind is not None and row.attachment is not None:
+                file = InputFile(row.attachment, filename=row.attachment_name)
+                send = self.bot.send_photo if row.attachment_kind == "photo" else self.bot.send_document
+                sent = await send(row.chat_id, file, caption=row.text or None, reply_markup=markup)
+            elif row.edit_message_id is not None:
                 sent = await self.bot.edit_message_text(row.text, chat_id=row.chat_id,
                                                         message_id=row.edit_message_id, reply_markup=markup)
             else:
@@ -293,7 +310,7 @@ class Sender:
             log.error("outbox: Telegram refused message %s (%s); sending the fallback", row.id,
                       reason.split(":")[0][:80])
             await asyncio.to_thread(self._settle, row.id, text=row.fallback, buttons=None, edit_message_id=None,
-                                    not_before=now)
+                                    attachment_kind=None, attachment_name=None, attachment=None, not_before=now)
             return False
         log.error("outbox: Telegram refused message %s (%s); dropped", row.id, reason.split(":")[0][:80])
         await asyncio.to_thread(self._settle, row.id, failed_at=now)

@@ -11,11 +11,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.dialogue.conversation import Outcome
-from bot.dialogue.core import Input, Reply, Visitor
+from bot.dialogue.core import Input, Reply, Screen, Visitor
 from bot.dialogue.html import esc
 from bot.dialogue.views import Failure
-from bot.i18n import DEFAULT_LANGUAGE, negotiate
+from bot.i18n import DEFAULT_LANGUAGE, Catalogs, negotiate
 from bot.learners import service as learners
+from bot.learners.models import Learner
 from bot.services import Services
 from bot.telegram import inbox, outbox
 from bot.telegram.models import GroupNotice, OutboxMessage
@@ -46,9 +47,25 @@ def answer(services: Services, incoming: Incoming) -> Outcome:
                        edit_message_id=incoming.pressed_message_id, after_message_id=incoming.message_id,
                        update_id=incoming.update_id,
                        fallback=_failure_text(services, outcome.lang))
+        for learner, screen in outcome.notices:
+            notify(uow.session, services.translations, bot_id=incoming.bot_id, learner=learner, screens=[screen],
+                   now=now)
         inbox.finish(uow.session, incoming.bot_id, incoming.update_id, now)
         uow.commit()
     return outcome
+
+
+def notify(session: Session, translations: Catalogs, *, bot_id: int, learner: Learner, screens: list[Screen],
+           now: dt.datetime) -> None:
+    """Write messages to a learner other than the one who sent the update (a completion confirmed by an
+    admin, a revocation), in their language; nothing for a learner who blocked the bot."""
+    if learner.blocked_at is not None or learner.channel != "telegram":
+        return
+    lang = learner.language or DEFAULT_LANGUAGE
+    replies = [screen.render(translations.translator(screen.lang)) for screen in screens]
+    fallback = Failure(lang).render(translations.translator(lang)).text
+    outbox.enqueue(session, bot_id=bot_id, chat_id=int(learner.external_id), replies=replies, now=now,
+                   fallback=fallback)
 
 
 def _forget_chat(session: Session, bot_id: int, chat_id: int) -> None:

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from bot.dialogue.core import Router
-from bot.dialogue.flows import courses, discovery, goals, help, onboarding, privacy
+from bot.dialogue.flows import (
+    admin,
+    courses,
+    discovery,
+    goals,
+    help,
+    onboarding,
+    pathways,
+    privacy,
+    profile,
+    verify,
+    wallet,
+)
 
-FLOWS = (onboarding.FLOW, goals.FLOW, courses.FLOW, discovery.FLOW, privacy.FLOW, help.FLOW)
+FLOWS = (onboarding.FLOW, goals.FLOW, courses.FLOW, discovery.FLOW, wallet.FLOW, profile.FLOW, pathways.FLOW,
+         verify.FLOW, privacy.FLOW, admin.FLOW, help.FLOW)
 
 
 def build_router() -> Router:

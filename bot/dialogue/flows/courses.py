@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.dialogue.core import Button, Flow, Int, Reply, Screen, Turn
+from bot.dialogue.flows import profile
 from bot.dialogue.html import esc
 from bot.dialogue.views import guide_button, in_language, language_name, money, my_courses_button, place, schedule_name
 from bot.i18n import N_, Translator
@@ -38,6 +39,7 @@ def _dates(t: Translator, values: list[str]) -> str:
 @dataclass
 class Details(Screen):
     course_id: int = 0
+    code: str = ""  # PROVIDER:CODE, how providers and admins name the course
     title: str = ""
     title_lang: str = ""
     provider: str = ""
@@ -99,6 +101,8 @@ class Details(Screen):
             lines.append("➕ " + esc(_("Leads on to: {value}").format(value=", ".join(self.stacks_into))))
         if self.url:
             lines.append("🔗 " + esc(self.url))
+        if self.code:
+            lines.append("🏷 " + esc(self.code))
         action = (_("↩️ Withdraw"), WITHDRAW.data(self.course_id)) if self.enrolled \
             else (_("✅ Enrol"), ENROL.data(self.course_id))
         buttons = [[action]] if self.active or self.enrolled else []
@@ -127,6 +131,7 @@ class Enrolled(Screen):
     contact: dict[str, str] = field(default_factory=dict)
     url: str = ""
     created: bool = True
+    ask_name: bool = False  # the first enrolment: ask once for the name on certificates
 
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
@@ -145,7 +150,12 @@ class Enrolled(Screen):
         if contact:
             text += "\n" + esc(_("Contact the provider to confirm your place and the start date:")) + "\n" \
                 + "\n".join(contact)
-        return Reply(text, [[my_courses_button(t), (_("↩️ Withdraw"), WITHDRAW.data(self.course_id))]])
+        buttons = [[my_courses_button(t), (_("↩️ Withdraw"), WITHDRAW.data(self.course_id))]]
+        if self.ask_name:
+            question, name_buttons = profile.name_question(t)
+            text += "\n\n" + esc(question)
+            buttons += name_buttons
+        return Reply(text, buttons)
 
 
 @dataclass
@@ -179,6 +189,38 @@ class MyCourses(Screen):
             buttons.append([(_("ℹ️ {n} · Details").format(n=n), DETAILS.data(course_id)),
                             (_("↩️ Withdraw {n}").format(n=n), WITHDRAW.data(course_id))])
         return Reply("\n".join(lines), buttons)
+
+
+@dataclass
+class StartsSoon(Screen):
+    """A reminder, a day or two before a course the learner enrolled in starts."""
+
+    course_id: int = 0
+    title: str = ""
+    starts: dt.date | None = None
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        when = t.date(self.starts) if self.starts else ""
+        return Reply("⏰ " + esc(_("{course} starts on {date}. Contact the provider if you have not confirmed your "
+                                  "place yet.").format(course=self.title, date=when)),
+                     [[(_("ℹ️ Details"), DETAILS.data(self.course_id)), my_courses_button(t)]])
+
+
+@dataclass
+class StillThere(Screen):
+    """A reminder when an enrolment has had no news for a while."""
+
+    course_id: int = 0
+    title: str = ""
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        return Reply("👋 " + esc(_("How is {course} going? When you finish, the provider confirms it and you receive "
+                                  "your certificate here. If you changed your mind, you can withdraw.").format(
+                                      course=self.title)),
+                     [[(_("ℹ️ Details"), DETAILS.data(self.course_id)), (_("↩️ Withdraw"),
+                                                                        WITHDRAW.data(self.course_id))]])
 
 
 @dataclass
@@ -220,7 +262,8 @@ def details(turn: Turn, course_id: int) -> list[Screen]:
                                                                     Course.code == code))) is not None]
     province = gazetteer().get(course.province) if course.province else None
     return [Details(
-        lang, course_id=course.id, title=title or course.code, title_lang=title_lang,
+        lang, course_id=course.id, code=f"{provider.code}:{course.code}", title=title or course.code,
+        title_lang=title_lang,
         provider=localized(provider.name, lang)[0] or provider.code, text=text, duration_hours=course.duration_hours,
         cost_amount=course.cost_amount, cost_currency=course.cost_currency, delivery=course.delivery,
         province=province.name(lang) if province else "", language_of_instruction=course.language_of_instruction,
@@ -240,7 +283,8 @@ def enrol(turn: Turn, course_id: int) -> list[Screen]:
     return [Enrolled(turn.lang, course_id=course.id, title=course_title(course, turn.lang),
                      provider=localized(provider.name, turn.lang)[0] or provider.code,
                      contact={k: str(v) for k, v in (provider.contact or {}).items() if v},
-                     url=course.url or provider.url, created=created)]
+                     url=course.url or provider.url, created=created,
+                     ask_name=created and profile.ask_name_once(turn))]
 
 
 @WITHDRAW.handles

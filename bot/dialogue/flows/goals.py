@@ -165,7 +165,7 @@ class ProvincePicker(Screen):
 
 # -- behaviour ----------------------------------------------------------------------------------
 
-@FLOW.on_text()
+@FLOW.on_text
 def on_text(turn: Turn, text: str) -> list[Screen]:
     """Free text from a learner who agreed to the privacy notice: a new goal."""
     goal = clip_goal(text)

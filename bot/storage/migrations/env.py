@@ -3,6 +3,7 @@ outbox, group notices)."""
 
 from alembic import context
 
+import bot.credentials.models
 import bot.dialogue.models
 import bot.learners.models
 import bot.telegram.models  # noqa: F401  (the modules that declare the advisor's tables)

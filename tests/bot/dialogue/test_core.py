@@ -49,7 +49,7 @@ def test_every_button_fits_telegrams_limit() -> None:
 def test_flows_cannot_collide() -> None:
     one, two = Flow("x", "one"), Flow("x", "two")
     for flow in (one, two):
-        flow.on_text()(lambda turn, text: [])
+        flow.on_text(lambda turn, text: [])
         flow.on_other(lambda turn: [])
     with pytest.raises(ValueError):
         Router([one, two], gate=lambda t, i: [], expired=lambda t: [], unknown=lambda t: [])
@@ -62,5 +62,6 @@ def test_flows_cannot_collide() -> None:
 
 
 def test_menu_order() -> None:
-    assert [name for name, _ in ROUTER.menu()] == ["start", "choose", "mycourses", "language", "privacy", "delete",
-                                                    "help"]
+    assert [name for name, _ in ROUTER.menu()] == ["start", "choose", "mycourses", "mycredentials", "name", "mypath",
+                                                    "verify", "language", "privacy", "delete", "help"]
+    assert "complete" not in dict(ROUTER.menu()) and "revoke" not in dict(ROUTER.menu())  # admins' only

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import bot.credentials.models
 import bot.dialogue.models
 import bot.learners.models
 import bot.telegram.models  # noqa: F401  (every table of the advisor)

@@ -1,4 +1,5 @@
-"""advisor tables: learners, enrolments, dialogues, Telegram inbox, outbox and group notices
+"""advisor tables: learners, enrolments and their events, credentials, signing keys, reminders,
+dialogues, Telegram inbox, outbox and group notices
 
 Revision ID: a0001
 Revises:
@@ -27,6 +28,8 @@ def _learners_and_enrolments() -> None:
         sa.Column("language", sa.String(length=2), nullable=True),
         sa.Column("source", sa.String(length=64), nullable=True),
         sa.Column("consented_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("display_name", sa.String(length=80), nullable=True),
+        sa.Column("name_asked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("blocked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
@@ -50,10 +53,68 @@ def _learners_and_enrolments() -> None:
     op.create_index("ix_enrolments_course_id", "enrolments", ["course_id"])
 
 
+def _events_credentials_reminders() -> None:
+    op.create_table(
+        "enrolment_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("from_status", sa.String(length=16), nullable=True),
+        sa.Column("to_status", sa.String(length=16), nullable=False),
+        sa.Column("actor", sa.String(length=16), nullable=False),
+        sa.Column("actor_ref", sa.String(length=64), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["enrolment_id"], ["enrolments.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_enrolment_events_enrolment_id", "enrolment_events", ["enrolment_id"])
+    op.create_table(
+        "signing_keys",
+        sa.Column("kid", sa.String(length=300), nullable=False),
+        sa.Column("public_jwk", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("kid"),
+    )
+    op.create_table(
+        "credentials",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uuid", sa.String(length=36), nullable=False),
+        sa.Column("enrolment_id", sa.Integer(), nullable=True),
+        sa.Column("learner_id", sa.Integer(), nullable=True),
+        sa.Column("course_id", sa.Integer(), nullable=False),
+        sa.Column("kid", sa.String(length=300), nullable=False),
+        sa.Column("jws", sa.Text(), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revocation_reason", sa.String(length=500), nullable=True),
+        sa.Column("revoked_by", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(["course_id"], ["courses.id"]),
+        sa.ForeignKeyConstraint(["enrolment_id"], ["enrolments.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("enrolment_id"),
+        sa.UniqueConstraint("uuid"),
+    )
+    op.create_index("ix_credentials_learner_id", "credentials", ["learner_id"])
+    op.create_table(
+        "reminders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("key", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["enrolment_id"], ["enrolments.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("enrolment_id", "kind", "key", name="uq_reminder_once"),
+    )
+
+
 def upgrade() -> None:
     adopt = sa.inspect(op.get_bind()).has_table("learners")
     if not adopt:
         _learners_and_enrolments()
+    _events_credentials_reminders()
     op.create_table(
         "dialogues",
         sa.Column("learner_id", sa.Integer(), nullable=False),
@@ -88,6 +149,9 @@ def upgrade() -> None:
         sa.Column("after_message_id", sa.BigInteger(), nullable=True),
         sa.Column("text", sa.String(), nullable=False),
         sa.Column("buttons", sa.JSON(), nullable=True),
+        sa.Column("attachment_kind", sa.String(length=16), nullable=True),
+        sa.Column("attachment_name", sa.String(length=120), nullable=True),
+        sa.Column("attachment", sa.LargeBinary(), nullable=True),
         sa.Column("fallback", sa.String(), nullable=True),
         sa.Column("update_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
@@ -115,12 +179,20 @@ def upgrade() -> None:
         # batch mode would, cascades the delete of the old table to enrolments and dialogues.
         for column in ("step", "state", "state_version"):
             op.drop_column("learners", column)
-        op.add_column("learners", sa.Column("blocked_at", sa.DateTime(timezone=True), nullable=True))
+        for column in ("display_name", "name_asked_at", "blocked_at"):
+            kind = sa.String(length=80) if column == "display_name" else sa.DateTime(timezone=True)
+            op.add_column("learners", sa.Column(column, kind, nullable=True))
         op.drop_index("ix_processed_updates_claimed_at", table_name="processed_updates")
         op.drop_table("processed_updates")
 
 
 def downgrade() -> None:
+    op.drop_table("reminders")
+    op.drop_index("ix_credentials_learner_id", table_name="credentials")
+    op.drop_table("credentials")
+    op.drop_table("signing_keys")
+    op.drop_index("ix_enrolment_events_enrolment_id", table_name="enrolment_events")
+    op.drop_table("enrolment_events")
     op.drop_table("telegram_group_notices")
     op.drop_index("ix_telegram_outbox_pending", table_name="telegram_outbox")
     op.drop_table("telegram_outbox")
