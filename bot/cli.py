@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jwt
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
@@ -138,11 +139,11 @@ def cmd_revoke(args: argparse.Namespace) -> int:
                                                  now=now)
         except CredentialError as exc:
             raise InputError(str(exc)) from None
-        if learner is not None and notice is not None and settings.telegram.token is not None:
+        if learner is not None and notice is not None:
             updates.notify(uow.session, Catalogs(), bot_id=settings.telegram.bot_id, learner=learner,
                            screens=[notice], now=now)
         uow.commit()
-    print(f"revoked urn:uuid:{uuid}" + ("; the learner will be told" if learner and settings.telegram.token else ""))
+    print(f"revoked urn:uuid:{uuid}" + ("; the learner will be told" if learner else ""))
     catalog.close()
     return 0
 
@@ -178,10 +179,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise InputError(f"cannot read {args.file}: {type(exc).__name__}") from None
     now = utcnow()
     if args.jwks:
-        keys = {k["kid"]: k for k in json.loads(Path(args.jwks).read_text(encoding="utf-8"))["keys"]}
+        keys = _published_keys(Path(args.jwks))
         lists = {}
         for path in args.status_list or []:
-            for line in Path(path).read_text(encoding="ascii").split():
+            try:
+                tokens = Path(path).read_text(encoding="ascii").split()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"cannot read the status list {path}: {type(exc).__name__}") from None
+            for line in tokens:
                 listed = signing.verify(line, keys=keys, revoked=lambda c: None, now=now,
                                         structure=status_list_problem)
                 if listed.credential is None or not listed.valid:
@@ -189,26 +194,39 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 lists[listed.credential["id"]] = listed.credential
         revoked = revoked_by_list(lists) if lists else (lambda c: None)
         try:
-            verdict = signing.verify(token, keys=keys, revoked=revoked, now=now, holder=args.name)
+            verdict = signing.verify(token, keys=keys, revoked=revoked, now=now, holder=args.holder)
         except LookupError as exc:
             raise InputError(str(exc)) from None
         if not lists:
             verdict.warnings.append("revocation not checked: give --status-list")
     else:
-        catalog, _ = open_records(Settings.from_env(need_token=False))
+        catalog, issuer = open_records(Settings.from_env(need_token=False), issuing=False)
+        key = issuer.keys.identity_key() if issuer is not None else None
         with catalog.sessions() as session:
-            verdict = verify_here(session, token, now, holder=args.name)
+            verdict = verify_here(session, token, now, holder=args.holder, identity_key=key)
         catalog.close()
     print(json.dumps(_verdict_json(verdict), ensure_ascii=False, indent=2) if args.json else _verdict_text(verdict))
     return 0 if verdict.valid and verdict.holder_matches is not False else 1
 
 
+def _published_keys(path: Path) -> dict[str, dict[str, Any]]:
+    """A JWK set file (``keys jwks``) as kid → JWK, every key checked to be an RSA public key."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        keys = {k["kid"]: k for k in document["keys"]}
+        for jwk in keys.values():
+            jwt.PyJWK(jwk, algorithm=signing.ALGORITHM)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, jwt.PyJWKError) as exc:
+        raise InputError(f"{path} is not a JWK set of RSA public keys ({type(exc).__name__})") from None
+    return keys
+
+
 def _verdict_json(verdict: signing.Verdict) -> dict[str, Any]:
-    credential = verdict.credential or {}
-    achievement = credential.get("credentialSubject", {}).get("achievement", {})
+    credential = verdict.credential or {} if verdict.valid or verdict.revocation else {}
+    achievement = signing.part(signing.part(credential, "credentialSubject"), "achievement")
     out: dict[str, Any] = {"valid": verdict.valid, "reason": verdict.reason, "detail": verdict.detail,
                            "id": credential.get("id"), "achievement": achievement.get("name"),
-                           "issuer": (credential.get("issuer") or {}).get("name"),
+                           "issuer": signing.part(credential, "issuer").get("name"),
                            "validFrom": credential.get("validFrom"), "kid": verdict.kid, "warnings": verdict.warnings}
     if verdict.revocation is not None:
         out["revocation"] = {"at": verdict.revocation.at.isoformat() if verdict.revocation.at else None,
@@ -227,7 +245,7 @@ def _verdict_text(verdict: signing.Verdict) -> str:
         if verdict.revocation is not None and verdict.revocation.reason:
             lines.append(f"reason given: {verdict.revocation.reason}")
     if verdict.holder_matches is not None:
-        lines.append("issued to that name: " + ("yes" if verdict.holder_matches else "no"))
+        lines.append("issued to that person: " + ("yes" if verdict.holder_matches else "no"))
     lines += [f"warning: {w}" for w in verdict.warnings]
     return "\n".join(lines)
 
@@ -256,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("verify", help="verify a credential file (exit code 0 only when it is valid)")
     p.add_argument("file", metavar="FILE", help="the .jwt file, or - for stdin")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--name", help="also check that it was issued to this name")
+    p.add_argument("--holder", metavar="NAME_OR_PHONE",
+                   help="also check that it was issued to this name or phone number")
     p.add_argument("--jwks", metavar="JWKS.json", help="verify offline with this public key set …")
     p.add_argument("--status-list", action="append", metavar="LIST.jwt", help="… and these status lists")
     p.set_defaults(func=cmd_verify)

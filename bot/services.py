@@ -64,24 +64,27 @@ def build_services(settings: Settings, *, say: Callable[[str], None] | None = No
         "." if issuer else "; credentials are not issued until ADVISOR_PUBLIC_URL is set."))
     translations = Catalogs()
     conversation = Conversation(build_router(), translations, recommender, issuer=issuer,
-                                admins=frozenset(str(i) for i in settings.telegram.admin_ids))
+                                admins=frozenset(str(i) for i in settings.telegram.admin_ids),
+                                catalog_settings=settings.catalog)
     return Services(settings, catalog, recommender, translations, conversation, issuer)
 
 
-def open_records(settings: Settings) -> tuple[CatalogApp, Issuer | None]:
-    """The database and the credential issuer, without the recommender (for the command line)."""
+def open_records(settings: Settings, *, issuing: bool = True) -> tuple[CatalogApp, Issuer | None]:
+    """The database and the credential issuer, without the recommender (for the command line);
+    ``issuing=False`` for commands that only read (verify): no key is made for them."""
     catalog, _ = open_app(settings.catalog, sample=False, migrations=migrate)
-    return catalog, make_issuer(settings, catalog)
+    return catalog, make_issuer(settings, catalog, ensure_keys=issuing)
 
 
-def make_issuer(settings: Settings, catalog: CatalogApp) -> Issuer | None:
-    """The credential issuer, with a signing key made now if there is none (making a key takes a
+def make_issuer(settings: Settings, catalog: CatalogApp, *, ensure_keys: bool = True) -> Issuer | None:
+    """The credential issuer, with its keys made now if there are none (making a key takes a
     moment: never inside an update's unit of work)."""
     if settings.credentials.public_url is None:
         return None
     keys = KeyStore(settings.keys_dir, settings.credentials.public_url)
-    with catalog.write_sessions.begin() as session:
-        keys.signing_key(session, utcnow())
+    if ensure_keys:
+        with catalog.write_sessions.begin() as session:
+            keys.ensure(session, utcnow())
     return Issuer(keys, settings.credentials.public_url)
 
 

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from catalog.app import CatalogApp, open_app
 from catalog.courses.ingest import ingest_path
-from catalog.courses.schema import COUNTRIES, DELIVERY, LANGUAGES, SCHEDULES, SECTORS
+from catalog.courses.schema import COUNTRIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import CatalogError, InputError
 from catalog.evaluation.evaluate import VARIANTS, evaluate, format_table, load_dataset, to_json
 from catalog.jsonl import read_jsonl
@@ -55,7 +55,7 @@ def cmd_ingest(args: argparse.Namespace, settings: CatalogSettings) -> int:
     status = 0
     for path in args.files:
         with app.write_sessions.begin() as session:  # one transaction per file: all or nothing
-            report = ingest_path(session, settings, Path(path), args.provider)
+            report = ingest_path(session, settings, Path(path), args.provider, args.provider_name)
         if args.json:
             print(json.dumps({"file": report.filename, "ok": report.ok, "provider": report.provider,
                               "created": report.created, "updated": report.updated, "retired": report.retired,
@@ -99,7 +99,7 @@ def _filters_from_args(args: argparse.Namespace) -> Filters:
     for name in ("delivery", "schedule", "languages"):
         if getattr(args, name):
             raw[name] = getattr(args, name)
-    for name in ("country", "province", "sector", "age"):
+    for name in ("country", "province", "sectors", "age"):
         if getattr(args, name) is not None:
             raw[name] = getattr(args, name)
     if args.woman:
@@ -237,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="validate and store provider catalog files (JSON or CSV), all or nothing")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--provider", metavar="CODE", help="provider of a CSV file without a provider column")
+    p.add_argument("--provider-name", metavar="NAME", help="create that provider with this name if it is new")
     p.add_argument("--json", action="store_true", help="one JSON report per file on stdout")
     p.add_argument("--no-index", action="store_true", help="do not update the vector index afterwards")
     p.set_defaults(func=cmd_ingest)
@@ -259,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", dest="languages", nargs="+", choices=LANGUAGES, help="language of instruction")
     p.add_argument("--country", choices=COUNTRIES)
     p.add_argument("--province", help="province in any language, e.g. Battambang, បាត់ដំបង, Cần Thơ")
-    p.add_argument("--sector", choices=SECTORS)
+    p.add_argument("--field", dest="sectors", nargs="+", metavar="FIELD",
+                   help="fields of training: ISCED-F codes (0713) or names in any language")
     p.add_argument("--woman", action="store_true", help="the learner is a woman (shows women-only courses)")
     p.add_argument("--age", type=int, help="the learner's age (applies age limits)")
     p.add_argument("--exclude", nargs="+", metavar="PROVIDER:CODE", help="courses already taken")

@@ -41,7 +41,7 @@ COURSE: dict[str, Any] = {
     "description": {"en": "Install wiring, switches and sockets in homes safely."},
     "skills": ["house wiring", "ការតម្លើងខ្សែភ្លើង"],
     "keywords": ["electrician", "ជាងភ្លើង"],
-    "sector": "electrical",
+    "sector": "0713",
     "level": 2,
     "duration_hours": 120,
     "cost": {"amount": 0, "currency": "USD"},
@@ -230,15 +230,15 @@ async def consented(chat: Chat) -> BotMessage:
 FAKE_COURSES: list[dict[str, Any]] = [
     {"code": "ELEC-1", "title": {"en": "House Wiring", "km": "ការតម្លើងខ្សែភ្លើងក្នុងផ្ទះ"},
      "skills": ["wiring", "electrician"],
-     "sector": "electrical", "cost": 0, "delivery": "in_person", "province": "battambang", "schedule": ["weekdays"]},
+     "sector": "0713", "cost": 0, "delivery": "in_person", "province": "battambang", "schedule": ["weekdays"]},
     {"code": "ELEC-2", "title": {"en": "Solar Panel Installation"}, "skills": ["solar", "wiring"],
-     "sector": "electrical", "cost": 120, "delivery": "in_person", "province": "phnom-penh", "schedule": ["weekends"]},
+     "sector": "0713", "cost": 120, "delivery": "in_person", "province": "phnom-penh", "schedule": ["weekends"]},
     {"code": "COOK-1", "title": {"en": "Khmer Cooking", "vi": "Nấu ăn Khmer"}, "skills": ["cooking"],
-     "sector": "food", "cost": 40, "delivery": "in_person", "province": "siem-reap", "schedule": ["weekdays"]},
-    {"code": "WEB-1", "title": {"vi": "Thiết kế web"}, "skills": ["web design"], "sector": "ict", "cost": 0,
+     "sector": "1013", "cost": 40, "delivery": "in_person", "province": "siem-reap", "schedule": ["weekdays"]},
+    {"code": "WEB-1", "title": {"vi": "Thiết kế web"}, "skills": ["web design"], "sector": "0611", "cost": 0,
      "delivery": "online", "province": "", "schedule": ["self_paced"]},
 ] + [{"code": f"MOTO-{i}", "title": {"en": f"Motorbike Repair {i}"}, "skills": ["motorbike repair"],
-      "sector": "automotive", "cost": 10 * i, "delivery": "in_person", "province": "kampot", "schedule": ["weekdays"]}
+      "sector": "0716", "cost": 10 * i, "delivery": "in_person", "province": "kampot", "schedule": ["weekdays"]}
      for i in range(1, 10)]
 
 
@@ -250,9 +250,13 @@ def memory_database() -> tuple[Any, Any]:
     from sqlalchemy.orm import sessionmaker
     from sqlalchemy.pool import StaticPool
 
+    import bot.accounts.models
+    import bot.alerts.models
     import bot.credentials.models
     import bot.dialogue.models
     import bot.learners.models
+    import bot.programs.models
+    import bot.providers.models
     import bot.telegram.models  # noqa: F401  (the advisor's tables)
     from catalog.storage.db import sqlite_begin, sqlite_connect, writer_engine
     from catalog.storage.models import Base, CatalogState, Provider
@@ -318,7 +322,8 @@ class FakeRecommender:
                     and (not f.delivery or c.delivery in f.delivery)
                     and (not f.province or c.province == f.province or c.delivery == "online")
                     and (not f.schedule or bool(set((*f.schedule, "self_paced")) & set(c.schedule)))
-                    and (not f.sector or c.sector == f.sector))
+                    and (not f.sectors or c.sector in f.sectors)
+                    and (bool(f.is_woman) or not c.women_only))
 
         eligible = [c for c in self.courses if fits(c)]
         words = {w for w in fold(parsed.query).split() if w not in STOPWORDS}

@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+import phonenumbers
+
+from catalog.language.text import normalize
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -24,6 +30,9 @@ COUNTRY_NAMES = {"KH": "Cambodia", "VN": "Viet Nam"}
 FRAMEWORKS = {"KH": "Cambodia Qualifications Framework (CQF)", "VN": "Vietnamese Qualifications Framework (VQF)"}
 DELIVERY_NAMES = {"in_person": "on site", "online": "online", "blended": "blended (online and on site)"}
 STATUS_LIST_SIZE = 131_072  # bits per status list: the Bitstring Status List's minimum, for privacy
+PHONE_IDENTITY = "ext:phoneNumber"  # Open Badges has no phone identifier type; "ext:" names one
+PHONE_REGIONS = ("KH", "VN")  # how a number written without its country code is read
+_PHONE_TEXT = re.compile(r"^[\d\s().+-]{6,32}$")
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,9 @@ class Award:
     issued_at: dt.datetime
     valid_until: dt.datetime | None = None
     holder_name: str | None = None  # hashed with a salt; never in clear
+    holder_phone: str | None = None  # keyed (:func:`keyed_phone`), only when the learner shared it; hashed too
     salt: str = field(default_factory=lambda: secrets.token_hex(8))
+    phone_salt: str = field(default_factory=lambda: secrets.token_hex(8))
 
 
 def identity_hash(identifier: str, salt: str) -> str:
@@ -61,9 +72,53 @@ def identity_hash(identifier: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((identifier + salt).encode("utf-8")).hexdigest()
 
 
-def normalise_name(name: str) -> str:
-    """How a holder's name is compared: words joined by single spaces, case kept as written."""
-    return " ".join(name.split())
+def canonical_name(name: str) -> str:
+    """How a holder's name is stored, hashed and compared: Unicode-normalised (NFC, invisible
+    characters removed, as Khmer keyboards insert them), single spaces, case-folded ("SOKHA CHAN" on
+    an ID card is "Sokha Chan")."""
+    return normalize(name).casefold()
+
+
+def keyed_phone(identity_key: bytes, e164: str) -> str:
+    """What stands for a phone number in a credential: its HMAC under the advisor's identity key. A
+    plain salted hash would not hide it (there are only about 10^8 mobile numbers to try); this one
+    only the advisor can test."""
+    return hmac.new(identity_key, e164.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def phone_numbers(text: str) -> list[str]:
+    """The E.164 numbers ``text`` can mean: as written with its country code, else as a local number in
+    Cambodia or Viet Nam ("012 345 678" is +85512345678). Only valid numbers; none for other text."""
+    raw = text.strip()
+    if not _PHONE_TEXT.match(raw):
+        return []
+    digits = re.sub(r"\D", "", raw)
+    attempts: list[tuple[str, str | None]] = [] if digits.startswith("0") else [("+" + digits, None)]
+    attempts += [(raw, region) for region in PHONE_REGIONS]
+    found: list[str] = []
+    for candidate, region in attempts:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if e164 not in found:
+                found.append(e164)
+    return found
+
+
+def identities(award: Award) -> list[dict[str, Any]]:
+    """The holder's IdentityObjects: salted hashes an employer can test a name or number against."""
+    out = []
+    if award.holder_name:
+        out.append({"type": "IdentityObject", "identityType": "name", "hashed": True,
+                    "identityHash": identity_hash(canonical_name(award.holder_name), award.salt),
+                    "salt": award.salt})
+    if award.holder_phone:
+        out.append({"type": "IdentityObject", "identityType": PHONE_IDENTITY, "hashed": True,
+                    "identityHash": identity_hash(award.holder_phone, award.phone_salt), "salt": award.phone_salt})
+    return out
 
 
 def iso(moment: dt.datetime) -> str:
@@ -126,11 +181,10 @@ def open_badge(award: Award) -> dict[str, Any]:
             {"id": achievement_url(award.public_url, award.provider_code, award.course_code, lang),
              "type": ["Related"], "inLanguage": lang} for lang in award.other_languages]
     subject: dict[str, Any] = {"type": ["AchievementSubject"], "achievement": achievement}
-    if award.holder_name:
-        subject["identifier"] = [{"type": "IdentityObject", "identityType": "name", "hashed": True,
-                                  "identityHash": identity_hash(normalise_name(award.holder_name), award.salt),
-                                  "salt": award.salt}]
-    else:  # no name was given: an identifier that says nothing about the person
+    holder = identities(award)
+    if holder:
+        subject["identifier"] = holder
+    else:  # no name or number was given: an identifier that says nothing about the person
         subject["id"] = f"urn:uuid:{uuid.uuid4()}"
     list_url = status_list_url(award.public_url, award.status_index)
     document: dict[str, Any] = {

@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.credentials.document import Award, open_badge
+from bot.credentials.document import Award, keyed_phone, open_badge
 from bot.credentials.keys import KeyStore
 from bot.credentials.models import Credential, SigningKey
 from bot.credentials.signing import Revocation, Verdict, sign, verify
 from bot.learners.models import Enrolment, Learner
 from bot.learners.service import COMPLETED, change_status
+from catalog.courses.queries import stack_targets
 from catalog.courses.schema import LANGUAGES, localized
 from catalog.storage.models import Course, Provider
 
@@ -41,7 +42,8 @@ def _text(values: Any, lang: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def award_for(session: Session, credential: Credential, enrolment: Enrolment, public_url: str) -> Award:
+def award_for(session: Session, credential: Credential, enrolment: Enrolment, public_url: str,
+              identity_key: bytes | None) -> Award:
     """What the credential of ``enrolment`` says: the course in its language of instruction (or the
     language it is written in, when the provider gave no text in that one)."""
     course = session.get(Course, enrolment.course_id)
@@ -53,8 +55,8 @@ def award_for(session: Session, credential: Credential, enrolment: Enrolment, pu
     titles = original.get("title") or course.title
     title, lang = localized(titles, course.language_of_instruction)
     outcomes = localized(original.get("learning_outcomes") or course.learning_outcomes, lang)[0] or []
-    targets = [_text((t.original or {}).get("title") or t.title, lang) or t.code for t in session.scalars(
-        select(Course).where(Course.provider_id == course.provider_id, Course.code.in_(course.stackable_into or [])))]
+    targets = [_text((t.original or {}).get("title") or t.title, lang) or t.code
+               for t in stack_targets(session, course)]
     return Award(
         credential_uuid=credential.uuid, status_index=credential.id, public_url=public_url,
         provider_code=provider.code, provider_name=_text(provider.name, lang) or provider.code,
@@ -65,7 +67,8 @@ def award_for(session: Session, credential: Credential, enrolment: Enrolment, pu
         quality_assurance=_text(original.get("quality_assurance") or course.quality_assurance, lang),
         duration_hours=course.duration_hours, level=course.level, delivery=course.delivery,
         skills=list(course.skills or []), other_languages=[x for x in LANGUAGES if x != lang and titles.get(x)],
-        stacks_into=targets, issued_at=credential.issued_at, holder_name=learner.display_name)
+        stacks_into=targets, issued_at=credential.issued_at, holder_name=learner.display_name,
+        holder_phone=keyed_phone(identity_key, learner.phone) if learner.phone and identity_key else None)
 
 
 class Issuer:
@@ -86,9 +89,10 @@ class Issuer:
                                 course_id=enrolment.course_id, kid="", jws="", issued_at=now)
         session.add(credential)
         session.flush()  # its id is its place in the status list
-        kid, key = self.keys.signing_key(session, now)
+        kid, key = self.keys.signing_key(session)
         credential.kid = kid
-        credential.jws = sign(open_badge(award_for(session, credential, enrolment, self.public_url)), key, kid)
+        award = award_for(session, credential, enrolment, self.public_url, self.keys.identity_key())
+        credential.jws = sign(open_badge(award), key, kid)
         return Issued(credential, created=True)
 
     def revoke(self, session: Session, credential_id: str, *, reason: str, by: str, now: dt.datetime) -> Credential:
@@ -121,6 +125,8 @@ def revoked_here(session: Session) -> Callable[[dict[str, Any]], Revocation | No
     return lookup
 
 
-def verify_here(session: Session, token: str, now: dt.datetime, holder: str | None = None) -> Verdict:
+def verify_here(session: Session, token: str, now: dt.datetime, holder: str | None = None,
+                identity_key: bytes | None = None) -> Verdict:
     """Verify a credential with this advisor's keys and revocations."""
-    return verify(token, keys=public_keys(session), revoked=revoked_here(session), now=now, holder=holder)
+    return verify(token, keys=public_keys(session), revoked=revoked_here(session), now=now, holder=holder,
+                  identity_key=identity_key)

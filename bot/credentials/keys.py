@@ -2,13 +2,18 @@
 
 The private half of each key is a PEM file in the keys folder, owner-only, never logged or shown in a
 ``repr``; the public half is a JWK in the database (``signing_keys``), where every worker and every
-verification finds it. A key is made on first use; ``rotate`` makes a new one and retires the old,
-which keeps verifying what it signed. Each key's ``kid`` is a URI under ADVISOR_PUBLIC_URL that the
-web server will serve as that one public JWK.
+verification finds it. :meth:`KeyStore.ensure` makes the first key when the advisor starts (never
+inside an update); ``rotate`` makes a new one and retires the old, which keeps verifying what it
+signed. Each key's ``kid`` is a URI under ADVISOR_PUBLIC_URL that the web server will serve as that
+one public JWK.
+
+The folder also holds the identity key: a random secret that makes the hash of a learner's phone
+number one only this advisor can test (there are too few phone numbers for a plain salted hash).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -22,9 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.credentials.models import SigningKey
+from bot.credentials.signing import ALGORITHM
 
 KEY_BITS = 3072
-ALGORITHM = "RS256"
+IDENTITY_KEY = "identity.key"
 
 
 class KeyStore:
@@ -62,15 +68,39 @@ class KeyStore:
         session.flush()
         return kid
 
-    def signing_key(self, session: Session, now: dt.datetime) -> tuple[str, rsa.RSAPrivateKey]:
-        """The key that signs now (the newest active one whose private half is here), made if none is."""
+    def _usable(self, session: Session) -> str | None:
         rows = session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))
                                .order_by(SigningKey.created_at.desc())).all()
-        for row in rows:
-            if self._path(row.kid).exists():
-                return row.kid, self.private_key(row.kid)
-        kid = self.create(session, now)
+        return next((row.kid for row in rows if self._path(row.kid).exists()), None)
+
+    def ensure(self, session: Session, now: dt.datetime) -> str:
+        """At start: the key that signs now, made if there is none; and the identity key."""
+        self._make_identity_key()
+        return self._usable(session) or self.create(session, now)
+
+    def signing_key(self, session: Session) -> tuple[str, rsa.RSAPrivateKey]:
+        """The key that signs now: the newest active one whose private half is in this folder."""
+        kid = self._usable(session)
+        if kid is None:
+            raise KeyError("no usable signing key in the keys folder; run `python -m bot keys rotate`")
         return kid, self.private_key(kid)
+
+    def identity_key(self) -> bytes | None:
+        """The secret the phone number hash is keyed with (None before :meth:`ensure` made it)."""
+        path = self.folder / IDENTITY_KEY
+        return path.read_bytes() if path.exists() else None
+
+    def _make_identity_key(self) -> None:
+        path = self.folder / IDENTITY_KEY
+        if path.exists():
+            return
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another worker made it at the same moment
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+                fh.flush()
+                os.fsync(fh.fileno())
 
     def private_key(self, kid: str) -> rsa.RSAPrivateKey:
         key = serialization.load_pem_private_key(self._path(kid).read_bytes(), password=None)

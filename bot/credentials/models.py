@@ -12,10 +12,11 @@ from catalog.storage.models import Base, UTCDateTime
 
 
 class Credential(Base):
-    """One issued credential. ``jws`` is the signed credential exactly as the learner holds it; it
-    carries no personal data, so it stays (and stays verifiable) when the learner erases their data,
-    which only unlinks ``learner_id`` and ``enrolment_id``. ``id`` doubles as the credential's index
-    in the status list."""
+    """One issued credential. ``jws`` is the signed credential exactly as the learner holds it (a
+    salted hash of the name they chose, a keyed hash of their number): when the learner erases their
+    data the copy is dropped (``""``) and ``learner_id``/``enrolment_id`` unlinked, while the row keeps
+    the credential verifiable and revocable wherever it was given. ``id`` doubles as the credential's
+    index in the status list."""
 
     __tablename__ = "credentials"
 
@@ -27,7 +28,6 @@ class Credential(Base):
     kid: Mapped[str] = mapped_column(String(300), nullable=False)
     jws: Mapped[str] = mapped_column(Text, nullable=False)
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
-    valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revocation_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by: Mapped[str | None] = mapped_column(String(64))

@@ -18,7 +18,15 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.credentials.document import OB_CONTEXT, VC_CONTEXT, identity_hash, normalise_name
+from bot.credentials.document import (
+    OB_CONTEXT,
+    PHONE_IDENTITY,
+    VC_CONTEXT,
+    canonical_name,
+    identity_hash,
+    keyed_phone,
+    phone_numbers,
+)
 
 ALGORITHM = "RS256"
 HEADER_KEYS = {"alg", "kid", "typ"}
@@ -55,6 +63,18 @@ def sign(document: dict[str, Any], key: rsa.RSAPrivateKey, kid: str) -> str:
     return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid, "typ": "JWT"})
 
 
+def part(document: dict[str, Any], key: str) -> dict[str, Any]:
+    """``document[key]`` when it is an object, else empty (a document that failed a check may hold anything)."""
+    value = document.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def unchecked_document(token: str) -> dict[str, Any]:
+    """The credential a JWS carries, without checking it: only for credentials read from our own table."""
+    document: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    return document
+
+
 @dataclass(frozen=True)
 class Revocation:
     at: dt.datetime | None
@@ -70,7 +90,7 @@ class Verdict:
     credential: dict[str, Any] | None = None
     kid: str | None = None
     revocation: Revocation | None = None
-    holder_matches: bool | None = None  # the name asked about, when one was
+    holder_matches: bool | None = None  # issued to the name or number asked about, when one was
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -118,24 +138,30 @@ def structure_problem(credential: dict[str, Any], claims: dict[str, Any]) -> str
     return None
 
 
-def holder_is(credential: dict[str, Any], name: str) -> bool:
-    """Whether the credential was issued to ``name`` (compared through its salted hash)."""
-    for identity in credential.get("credentialSubject", {}).get("identifier") or []:
-        if identity.get("identityType") == "name" and identity.get("hashed") and identity.get("salt") is not None \
-                and identity.get("identityHash") == identity_hash(normalise_name(name), str(identity["salt"])):
-            return True
+def holder_is(credential: dict[str, Any], who: str, identity_key: bytes | None = None) -> bool:
+    """Whether the credential was issued to ``who``, a name or a phone number (compared through the
+    salted hashes of its IdentityObjects; a phone number only with the advisor's ``identity_key``)."""
+    phones = [keyed_phone(identity_key, n) for n in phone_numbers(who)] if identity_key else []
+    candidates = {"name": [canonical_name(who)], PHONE_IDENTITY: phones}
+    subject = credential.get("credentialSubject")
+    for identity in (subject.get("identifier") if isinstance(subject, dict) else None) or []:
+        if not isinstance(identity, dict) or not identity.get("hashed") or identity.get("salt") is None:
+            continue
+        for value in candidates.get(str(identity.get("identityType")), []):
+            if identity.get("identityHash") == identity_hash(value, str(identity["salt"])):
+                return True
     return False
 
 
 def verify(token: str, *, keys: Mapping[str, dict[str, Any]], revoked: Callable[[dict[str, Any]], Revocation | None],
-           now: dt.datetime, holder: str | None = None,
+           now: dt.datetime, holder: str | None = None, identity_key: bytes | None = None,
            structure: Callable[[dict[str, Any], dict[str, Any]], str | None] = structure_problem) -> Verdict:
     """Check a VC-JWT against the public ``keys`` (kid → JWK) and the revocation lookup ``revoked``;
     ``structure`` says what is wrong with the decoded document (an Open Badges credential by default)."""
     token = token.strip()
     try:
         header = jwt.get_unverified_header(token)
-    except jwt.DecodeError:
+    except jwt.InvalidTokenError:  # not a JWS, or a header PyJWT refuses (a kid that is not text)
         return Verdict(MALFORMED, "this is not a signed credential (a JWS in compact form)")
     if header.get("alg") != ALGORITHM:
         return Verdict(BAD_ALGORITHM, f"signed with {header.get('alg')!r}; only RS256 is accepted")
@@ -164,7 +190,9 @@ def verify(token: str, *, keys: Mapping[str, dict[str, Any]], revoked: Callable[
     if revocation is not None:
         verdict.reason, verdict.detail, verdict.revocation = REVOKED, "this credential was revoked", revocation
     if holder is not None:
-        verdict.holder_matches = holder_is(credential, holder)
+        verdict.holder_matches = holder_is(credential, holder, identity_key)
+        if identity_key is None and phone_numbers(holder):
+            verdict.warnings.append("a phone number can only be checked with this advisor's database")
     return verdict
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import gzip
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -57,7 +57,7 @@ def signed_lists(session: Session, keys: KeyStore, public_url: str, now: dt.date
     """Every status list, signed (VC-JWT), one per 131,072 credentials issued."""
     last = session.scalar(select(Credential.id).order_by(Credential.id.desc()).limit(1)) or 0
     revoked = list(session.scalars(select(Credential.id).where(Credential.revoked_at.is_not(None))))
-    kid, key = keys.signing_key(session, now)
+    kid, key = keys.signing_key(session)
     out = []
     for number in range(1, last // STATUS_LIST_SIZE + 2):
         low, high = (number - 1) * STATUS_LIST_SIZE, number * STATUS_LIST_SIZE
@@ -77,7 +77,7 @@ def status_list_problem(document: dict[str, Any], claims: dict[str, Any]) -> str
     return None
 
 
-def revoked_by_list(lists: dict[str, dict[str, Any]]) -> Any:
+def revoked_by_list(lists: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any]], Revocation | None]:
     """A revocation lookup for :func:`~bot.credentials.signing.verify` from status list documents
     (already verified), by their URL: for checking a credential without our database."""
     def lookup(credential: dict[str, Any]) -> Revocation | None:

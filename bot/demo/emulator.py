@@ -407,6 +407,7 @@ class _Chat:
     next_message_id: int = 1
     bot_messages: dict[int, _Sent] = field(default_factory=dict)
     user_messages: set[int] = field(default_factory=set)
+    keyboard: dict[str, Any] | None = None  # the reply keyboard under the text field, until removed
 
 
 @dataclass
@@ -639,6 +640,11 @@ class BotApiEmulator:
         await self.stop()
 
     @property
+    def username(self) -> str:
+        """The bot's @username (what getMe answers; campaign links name it)."""
+        return str(self._bot_user["username"])
+
+    @property
     def api_url(self) -> str:
         """PTB's ``base_url`` (the token is appended by PTB)."""
         return f"{self._origin()}/bot"
@@ -694,6 +700,33 @@ class BotApiEmulator:
         if caption:
             message["caption"] = caption
         return self._enqueue({"message": self._user_message(user, message)})
+
+    def keyboard(self, user_id: int) -> list[list[str]]:
+        """The labels of the reply keyboard the bot put under the user's text field (none: [])."""
+        chat = self._chats.get(user_id)
+        rows = chat.keyboard["keyboard"] if chat is not None and chat.keyboard else []
+        return [[b["text"] if isinstance(b, dict) else str(b) for b in row] for row in rows]
+
+    def tap_keyboard(self, user: TgUser, label: str, phone_number: str = "+85512345678") -> int:
+        """The user taps a reply-keyboard button: its label is sent as text, or, for a
+        ``request_contact`` button, the user's own contact with ``phone_number`` (as Telegram does)."""
+        chat = self._chats.get(user.id)
+        buttons = [b for row in (chat.keyboard or {}).get("keyboard", []) for b in row] if chat else []
+        button = next((b for b in buttons if (b["text"] if isinstance(b, dict) else b) == label), None)
+        if button is None:
+            raise ValueError(f"chat {user.id} shows no keyboard button {label!r}; it shows {self.keyboard(user.id)}")
+        if isinstance(button, dict) and button.get("request_contact"):
+            return self.send_contact(user, phone_number.lstrip("+"), user_id=user.id)
+        return self.send_text(user, label)
+
+    def send_contact(self, user: TgUser, phone_number: str, *, user_id: int | None = None,
+                     first_name: str = "Contact") -> int:
+        """The user sends a contact card: their own (``user_id`` = theirs, what the contact button
+        sends) or one from their address book (another id, or none)."""
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name}
+        if user_id is not None:
+            contact["user_id"] = user_id
+        return self._enqueue({"message": self._user_message(user, {"contact": contact})})
 
     def send_sticker(self, user: TgUser) -> int:
         """The user sends a sticker (content a text-only bot must cope with)."""
@@ -1056,6 +1089,10 @@ class BotApiEmulator:
                                "date": _now(), **content}
         if inline := _inline(markup):
             raw["reply_markup"] = inline
+        elif markup is not None and "keyboard" in markup:
+            chat.keyboard = markup
+        elif markup is not None and markup.get("remove_keyboard"):
+            chat.keyboard = None
         view = BotMessage(message_id=message_id, chat_id=chat.info["id"],
                           text=content.get("text", content.get("caption", "")), html=html,
                           buttons=_buttons(inline), date=raw["date"], document=content.get("document"),

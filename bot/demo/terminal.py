@@ -21,12 +21,16 @@ from bot.telegram.models import InboxUpdate, OutboxMessage
 from catalog.progress import progress_bar
 
 DEMO_USER_ID = 1001
+UPLOAD = "/upload "  # typed in the terminal: send that file to the bot, as a phone would
+DEMO_PHONE = "+85512345678"  # what "share my phone number" shares in the demo
+KEYBOARD = -1  # the buttons are the reply keyboard's, not a message's
 SETTLE_SECONDS = 0.4  # a turn is over when the bot has been quiet this long
 INTRO = ("Demo chat with the advisor (an in-process Telegram emulator; nothing leaves this machine).\n"
          "Type a goal in Khmer, Vietnamese or English, a /command, or the number of a button. "
          "Empty line or Ctrl-D quits.\n"
          f"You are also an admin: after enrolling, /complete PROVIDER:CODE {DEMO_USER_ID} issues your credential "
-         "(a course's PROVIDER:CODE is the 🏷 line of its details).\n")
+         "(a course's PROVIDER:CODE is the 🏷 line of its details). /provider asks for a provider account "
+         "(approve it yourself), then `/upload PATH` sends a course file; /program makes a campaign.\n")
 
 
 def _snapshot(emu: BotApiEmulator) -> dict[int, tuple[int, str]]:
@@ -73,6 +77,10 @@ async def _turn(emu: BotApiEmulator, before: dict[int, tuple[int, str]], out: Te
             _show(emu, message, out, edited=message.message_id in before, files=files)
         if message.buttons:  # numbers always press the newest buttons still on screen
             latest = (message.message_id, [data for row in message.buttons for _, data in row])
+    keys = [label for row in emu.keyboard(DEMO_USER_ID) for label in row]
+    if keys:  # a keyboard under the text field (the phone number question) comes first
+        out.write("   ⌨ " + "   ".join(f"[{i}] {label}" for i, label in enumerate(keys, 1)) + "\n")
+        latest = (KEYBOARD, keys)
     return latest
 
 
@@ -126,11 +134,21 @@ async def run_demo(settings: Settings, *, language_code: str | None = None, stdi
                 before = _snapshot(emu)
                 if not stdin.isatty():  # echo piped input so the transcript reads like a chat
                     out.write(line + "\n")
-                if line.isdigit() and len(line) <= 2:
+                if line.startswith(UPLOAD):  # the terminal's way of sending a file from the phone
+                    path = Path(line[len(UPLOAD):].strip()).expanduser()
+                    if not path.is_file():
+                        out.write(f"(no file {path})\n")
+                        continue
+                    emu.send_document(user, path.name, path.read_bytes(), mime_type="application/octet-stream")
+                elif line.isdigit() and len(line) <= 2:
                     if not buttons or not 1 <= int(line) <= len(buttons[1]):
                         out.write(f"(no button {line} on the last message)\n")
                         continue
-                    emu.press(user, buttons[0], buttons[1][int(line) - 1])
+                    choice = buttons[1][int(line) - 1]
+                    if buttons[0] == KEYBOARD:
+                        emu.tap_keyboard(user, choice, phone_number=DEMO_PHONE)
+                    else:
+                        emu.press(user, buttons[0], choice)
                 else:
                     emu.send_text(user, line)
                 buttons = await _turn(emu, before, out, files)

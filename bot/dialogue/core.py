@@ -22,14 +22,19 @@ from bot.i18n import Catalogs, Translator
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from bot.accounts.service import Roles
     from bot.credentials.issuing import Issuer
     from bot.dialogue.models import Dialogue
     from bot.learners.models import Learner
     from catalog.retrieval.constraints import Filters
     from catalog.retrieval.recommender import Recommendation
+    from catalog.settings import CatalogSettings
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
-Button = tuple[str, str]  # (label, callback data), or (label, "url:" + a link to open)
+Button = tuple[str, str]  # (label, callback data), or (label, "url:" + a link to open); see below
+# Buttons of the keyboard under the text field instead of inline ones (a message has one kind):
+SHARE_CONTACT = "contact:"  # Telegram asks the learner to share their own phone number
+SAY = "say:"  # sends its label as the learner's text ("Not now")
 _NAME = re.compile(r"^[a-z]{1,3}$")
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -86,7 +91,16 @@ class TooLarge:
     size: int
 
 
-Input = Start | Command | Text | Other | Press | Upload | TooLarge
+@dataclass(frozen=True)
+class Contact:
+    """A phone number shared from Telegram's contact button; ``own`` when it is the sender's own
+    number (Telegram says whose it is), not a contact forwarded from their address book."""
+
+    phone: str = field(repr=False)
+    own: bool
+
+
+Input = Start | Command | Text | Other | Press | Upload | TooLarge | Contact
 
 
 # -- what goes out ------------------------------------------------------------------------------
@@ -106,6 +120,7 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     replace: bool = False  # edit the message whose button was pressed
     attachment: Attachment | None = None
+    remove_keyboard: bool = False  # take away the keyboard a SHARE_CONTACT question put up
 
 
 @dataclass
@@ -188,6 +203,12 @@ class Pair:
 
 # -- the turn -----------------------------------------------------------------------------------
 
+def _no_roles() -> Roles:
+    from bot.accounts.service import Roles
+
+    return Roles()
+
+
 class Recommends(Protocol):
     """What flows need from the recommender (a fake in flow tests, :class:`~catalog.retrieval.
     recommender.Recommender` in the bot)."""
@@ -218,9 +239,16 @@ class Turn:
     erased: bool = False
     menu: list[tuple[str, str]] = field(default_factory=list)  # the commands, for /help
     args: tuple[str, ...] = ()  # the words after a command
-    admin: bool = False  # the person is one of ADVISOR_ADMIN_IDS
+    roles: Roles = field(default_factory=lambda: _no_roles())  # loaded afresh for every update
+    admins: frozenset[str] = frozenset()  # ADVISOR_ADMIN_IDS (requests for accounts go to them)
     issuer: Issuer | None = None  # issues credentials (None: ADVISOR_PUBLIC_URL is not set)
+    catalog_settings: CatalogSettings | None = None  # for checking a provider's upload
+    bot_username: str = ""  # for campaign links (t.me/<bot>?start=...), known once the bot has started
+    catalog_changed: bool = False  # set by a flow that changed the catalog: every recommender refreshes
     notices: list[tuple[Learner, Screen]] = field(default_factory=list)  # messages to other people
+    # A step's text handler sets this when the text was not its answer after all (a goal typed
+    # instead of tapping "Not now"): the router then also reads it as ordinary text.
+    pass_text_on: bool = False
 
     def notify(self, learner: Learner, screen: Screen) -> None:
         """Send ``screen`` to another learner (written with this turn's unit of work)."""
@@ -229,6 +257,10 @@ class Turn:
     @property
     def t(self) -> Translator:
         return self.translations.translator(self.lang)
+
+    @property
+    def admin(self) -> bool:
+        return self.roles.admin
 
     @property
     def consented(self) -> bool:
@@ -302,6 +334,8 @@ class Flow:
         self.step_handlers: dict[str, Handler] = {}
         self.pattern_handlers: list[tuple[Callable[[str], bool], Handler]] = []
         self.upload_handlers: list[tuple[Callable[[str, bytes], bool], Handler]] = []
+        self.contact_handler: Handler | None = None
+        self.too_large_handler: Handler | None = None
         self.other_handler: Handler | None = None
 
     def action(self, name: str, arg: Arg | None = None, *, needs_consent: bool = True) -> Action[Any]:
@@ -344,6 +378,16 @@ class Flow:
             return fn
         return register
 
+    def on_too_large(self, fn: Handler) -> Handler:
+        """A file too large to be downloaded (:class:`TooLarge`); one flow at most explains it."""
+        self.too_large_handler = fn
+        return fn
+
+    def on_contact(self, fn: Handler) -> Handler:
+        """A shared phone number (:class:`Contact`); one flow at most asks for it."""
+        self.contact_handler = fn
+        return fn
+
     def on_other(self, fn: Handler) -> Handler:
         self.other_handler = fn
         return fn
@@ -364,6 +408,14 @@ class Router:
         if len({f.prefix for f in flows}) != len(flows) or len(texts) != 1 or len(others) != 1:
             raise ValueError("flow prefixes must be unique, and exactly one flow reads text and one the rest")
         self.text, self.other = texts[0], others[0]
+        contacts = [f.contact_handler for f in flows if f.contact_handler is not None]
+        if len(contacts) > 1:
+            raise ValueError("only one flow may read shared phone numbers")
+        self.contact = contacts[0] if contacts else None
+        large = [f.too_large_handler for f in flows if f.too_large_handler is not None]
+        if len(large) > 1:
+            raise ValueError("only one flow may answer files that are too large")
+        self.too_large = large[0] if large else None
         self.step_texts: dict[str, Handler] = {}
         self.patterns = [p for f in flows for p in f.pattern_handlers]
         self.uploads = [u for f in flows for u in f.upload_handlers]
@@ -416,14 +468,23 @@ class Router:
             for test, handler in self.patterns:
                 if test(inp.text):
                     return handler(turn, inp.text)
+            answered: list[Screen] = []
             if turn.step in self.step_texts:  # the answer to a question a flow asked
-                return self.step_texts[turn.step](turn, inp.text)
-            return self.gate(turn, inp) if not turn.consented else self.text(turn, inp.text)
+                answered = self.step_texts[turn.step](turn, inp.text)
+                if not turn.pass_text_on:
+                    return answered
+            return answered + (self.gate(turn, inp) if not turn.consented else self.text(turn, inp.text))
         if isinstance(inp, Upload):
             for test, handler in self.uploads:
                 if test(inp.filename, inp.data):
                     return handler(turn, inp)
             return self.other(turn)
+        if isinstance(inp, Contact):
+            if not turn.consented:
+                return self.gate(turn, inp)
+            return self.other(turn) if self.contact is None else self.contact(turn, inp)
+        if isinstance(inp, TooLarge) and self.too_large is not None:
+            return self.too_large(turn, inp)
         if isinstance(inp, Other | TooLarge):
             return self.other(turn)
         decoded = self.decode(inp.data)

@@ -27,6 +27,16 @@ class Learner(Base):
     # The name the learner chose for certificates (optional, asked once): only its salted hash goes
     # into a credential, so that an employer can check it against the person in front of them.
     display_name: Mapped[str | None] = mapped_column(String(80))
+    # Their own phone number (E.164), only if they shared it through Telegram for their certificates,
+    # which then carry its salted hash too; erased with everything else.
+    phone: Mapped[str | None] = mapped_column(String(20))
+    # Shared only if they want (each with "prefer not to say"): shows women-only and age-limited
+    # courses to those they are for, and gives outreach programmes their women and youth totals.
+    gender: Mapped[str | None] = mapped_column(String(16))  # woman, man, other, unsaid
+    age_band: Mapped[str | None] = mapped_column(String(16))  # 15-17, 18-24, 25-34, 35+, unsaid
+    # When they first stated a goal and first got courses for one: steps of a programme's funnel.
+    goal_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    recommended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     name_asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     blocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())

@@ -18,7 +18,6 @@ ENROLLED = "enrolled"
 COMPLETED = "completed"
 WITHDRAWN = "withdrawn"
 NOT_COMPLETED = "not_completed"
-STATUSES = (ENROLLED, COMPLETED, WITHDRAWN, NOT_COMPLETED)
 # The lifecycle: completed is final; withdrawn and not completed may enrol again.
 TRANSITIONS = {(None, ENROLLED), (ENROLLED, COMPLETED), (ENROLLED, WITHDRAWN), (ENROLLED, NOT_COMPLETED),
                (WITHDRAWN, ENROLLED), (NOT_COMPLETED, ENROLLED)}
@@ -67,18 +66,14 @@ class EnrolmentView:
     provider: Provider
 
 
-def _enrolment(session: Session, learner: Learner, course_id: int) -> Enrolment | None:
-    return session.scalar(select(Enrolment).where(Enrolment.learner_id == learner.id, Enrolment.course_id == course_id))
-
-
 def find_enrolment(session: Session, learner: Learner, course_id: int) -> Enrolment | None:
-    return _enrolment(session, learner, course_id)
+    return session.scalar(select(Enrolment).where(Enrolment.learner_id == learner.id, Enrolment.course_id == course_id))
 
 
 def enrol(session: Session, learner: Learner, course_id: int, now: dt.datetime) -> bool:
     """Enrol (or again, after withdrawing). False when already enrolled or completed, so a second tap
     or a redelivered update changes nothing."""
-    row = _enrolment(session, learner, course_id)
+    row = find_enrolment(session, learner, course_id)
     if row is None:
         row = Enrolment(learner_id=learner.id, course_id=course_id, status="", source=learner.source,
                         created_at=now, updated_at=now)
@@ -91,7 +86,7 @@ def enrol(session: Session, learner: Learner, course_id: int, now: dt.datetime) 
 
 def withdraw(session: Session, learner: Learner, course_id: int, now: dt.datetime) -> bool:
     """Withdraw from a course; False when there was no active enrolment."""
-    row = _enrolment(session, learner, course_id)
+    row = find_enrolment(session, learner, course_id)
     if row is None or row.status != ENROLLED:
         return False
     change_status(session, row, WITHDRAWN, actor="learner", now=now)
@@ -117,7 +112,7 @@ def taken_course_ids(session: Session, learner: Learner) -> set[int]:
 
 
 def is_enrolled(session: Session, learner: Learner, course_id: int) -> bool:
-    row = _enrolment(session, learner, course_id)
+    row = find_enrolment(session, learner, course_id)
     return row is not None and row.status == ENROLLED
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from sqlalchemy import delete
@@ -32,9 +32,10 @@ from telegram.ext import (
 )
 
 from bot.clock import utcnow
+from bot.providers import uploads
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram import handlers, inbox, reminders, updates
+from bot.telegram import alerts, handlers, inbox, reminders, updates
 from bot.telegram.handlers import BotData
 from bot.telegram.inbox import DurableUpdateQueue
 from bot.telegram.models import OutboxMessage
@@ -119,6 +120,7 @@ def build_application(settings: Settings, services: Services, *, rate_limiter: B
     app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(MessageHandler(private & filters.Document.ALL, handlers.on_document))
+    app.add_handler(MessageHandler(private & filters.CONTACT, handlers.on_contact))
     app.add_handler(MessageHandler(private, handlers.on_other))
     app.add_error_handler(handlers.on_error)
     return app
@@ -134,12 +136,14 @@ async def post_init(app: Advisor) -> None:
         commands = [BotCommand(name, t.gettext(description)) for name, description in
                     services.conversation.router.menu()]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+    services.conversation.bot_username = app.bot.username or ""  # campaign links name the bot
     data.queue.bot = app.bot
     await asyncio.to_thread(_prune, data)
     await data.queue.requeue_pending()
     data.sender = Sender(app.bot, services.catalog.write_sessions, data.bot_id, worker=data.queue.worker,
                          clock=services.clock)
     data.sender.start()
+    data.catalog_changed = lambda: catalog_changed(data)
     task = asyncio.create_task(_housekeeping(data), name="housekeeping")
     data.tasks.add(task)
 
@@ -162,6 +166,7 @@ def _prune(data: BotData) -> None:
     now = utcnow()
     with data.services.unit_of_work() as uow:
         inbox.prune(uow.session, data.bot_id, now)
+        uploads.prune(uow.session, now)
         uow.session.execute(delete(OutboxMessage).where(OutboxMessage.bot_id == data.bot_id,
                                                         OutboxMessage.created_at < now - inbox.RETENTION / 2,
                                                         (OutboxMessage.sent_at.is_not(None))
@@ -178,21 +183,47 @@ def _remind(data: BotData) -> int:
 
 
 async def _housekeeping(data: BotData) -> None:
-    """Pick up catalog changes (an upload by any process) within seconds, send due reminders every ten
-    minutes, prune once an hour."""
+    """Pick up catalog changes (an upload by any process) within half a minute, and send the alerts
+    they bring; send due reminders every ten minutes; prune once an hour."""
     elapsed = 0.0
     while True:
         await asyncio.sleep(REFRESH_EVERY)
         elapsed += REFRESH_EVERY
-        try:
-            if await asyncio.to_thread(data.services.recommender.refresh):
-                log.info("catalog changed: %d active courses", len(data.services.recommender.snapshot.courses))
-            if elapsed % REMIND_EVERY < REFRESH_EVERY and await asyncio.to_thread(_remind, data):
-                data.sender.wake()
-            if elapsed % PRUNE_EVERY < REFRESH_EVERY:
-                await asyncio.to_thread(_prune, data)
-        except Exception as exc:  # keep serving with what we have
-            log.warning("housekeeping failed: %s", type(exc).__name__)
+        jobs: list[tuple[str, Callable[[], Awaitable[None]]]] = [("catalog refresh", lambda: _refresh(data))]
+        if elapsed % REMIND_EVERY < REFRESH_EVERY:
+            jobs.append(("reminders", lambda: _remind_now(data)))
+        if elapsed % PRUNE_EVERY < REFRESH_EVERY:
+            jobs.append(("pruning", lambda: asyncio.to_thread(_prune, data)))
+        for name, job in jobs:  # one failing job does not skip the others
+            try:
+                await job()
+            except Exception as exc:  # keep serving with what we have
+                log.warning("housekeeping: %s failed: %s", name, type(exc).__name__)
+
+
+async def _refresh(data: BotData) -> None:
+    if await asyncio.to_thread(data.services.recommender.refresh):
+        log.info("catalog changed: %d active courses", len(data.services.recommender.snapshot.courses))
+        await send_alerts(data)
+
+
+async def catalog_changed(data: BotData) -> None:
+    """Right after this worker changed the catalog (a provider's upload): new courses are recommended,
+    and announced to those waiting for them, within seconds; other workers follow within a minute."""
+    try:
+        await _refresh(data)
+    except Exception as exc:  # the next housekeeping round tries again
+        log.warning("catalog refresh after an upload failed: %s", type(exc).__name__)
+
+
+async def send_alerts(data: BotData) -> None:
+    if await asyncio.to_thread(alerts.send_due, data.services, data.bot_id):
+        data.sender.wake()
+
+
+async def _remind_now(data: BotData) -> None:
+    if await asyncio.to_thread(_remind, data):
+        data.sender.wake()
 
 
 @contextlib.asynccontextmanager

@@ -8,7 +8,7 @@ import asyncio
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -16,10 +16,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 
-from bot.dialogue.core import Command, Input, Other, Press, Start, Text, TooLarge, Upload, Visitor
+from bot.dialogue.core import Command, Contact, Input, Other, Press, Start, Text, TooLarge, Upload, Visitor
 from bot.i18n import DEFAULT_LANGUAGE, negotiate
 from bot.services import Services
 from bot.storage.uow import WriteBeforeThinking
@@ -45,6 +45,8 @@ class BotData:
     # Updates this process finished or scheduled for a retry; the processor finishes any other.
     accounted: set[int] = field(default_factory=set)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    # Run (in the background) after an update of this process changed the catalog.
+    catalog_changed: Callable[[], Coroutine[Any, Any, None]] | None = None
 
     def done(self, update_id: int) -> None:
         if len(self.accounted) > 10_000:
@@ -71,9 +73,14 @@ async def _answer(update: Update, context: Context, inp: Input) -> None:
     incoming = updates.Incoming(context.bot_data.bot_id, update.update_id, chat.id,
                                 Visitor(str(user.id), user.language_code), inp, pressed,
                                 message.message_id if message is not None else None)
-    await asyncio.to_thread(updates.answer, context.bot_data.services, incoming)
-    context.bot_data.done(update.update_id)
-    context.bot_data.sender.wake()
+    data = context.bot_data
+    outcome = await asyncio.to_thread(updates.answer, data.services, incoming)
+    data.done(update.update_id)
+    data.sender.wake()
+    if outcome.catalog_changed and data.catalog_changed is not None:
+        task = asyncio.create_task(data.catalog_changed(), name="catalog-changed")
+        data.tasks.add(task)
+        task.add_done_callback(data.tasks.discard)
 
 
 async def on_start(update: Update, context: Context) -> None:
@@ -111,13 +118,25 @@ async def on_document(update: Update, context: Context) -> None:
         await _answer(update, context, Other())
         return
     name = document.file_name or "file"
-    limit = context.bot_data.services.settings.catalog.max_upload_bytes
+    user = update.effective_user
+    limit = await asyncio.to_thread(updates.upload_limit, context.bot_data.services,
+                                    str(user.id) if user else "")
     if document.file_size is not None and document.file_size > limit:
         await _answer(update, context, TooLarge(name, document.file_size))
         return
     file = await context.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
     await _answer(update, context, TooLarge(name, len(data)) if len(data) > limit else Upload(name, data))
+
+
+async def on_contact(update: Update, context: Context) -> None:
+    """A shared phone number; Telegram fills ``user_id`` when it is a Telegram user's contact."""
+    message, user = update.effective_message, update.effective_user
+    contact = message.contact if message is not None else None
+    if contact is None or user is None:
+        await _answer(update, context, Other())
+        return
+    await _answer(update, context, Contact(contact.phone_number, own=contact.user_id == user.id))
 
 
 async def on_other(update: Update, context: Context) -> None:
@@ -166,7 +185,8 @@ async def on_error(update: object, context: Context) -> None:
         return
     data = context.bot_data
     user, chat = update.effective_user, update.effective_chat
-    if isinstance(error, TRANSIENT) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+    transient = isinstance(error, TRANSIENT) and not isinstance(error, BadRequest)  # a refusal stays one
+    if transient or (isinstance(error, DBAPIError) and error.connection_invalidated):
         try:  # keep the lease while waiting, so that no other worker takes the update meanwhile
             attempts = await _run(context, updates.retry_later, update_id=update.update_id, delay=RETRY_LEASE)
         except Exception:  # the database is what failed: the stored update is tried after a restart

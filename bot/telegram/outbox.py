@@ -21,11 +21,19 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.clock import utcnow
-from bot.dialogue.core import Reply
+from bot.dialogue.core import SAY, SHARE_CONTACT, Reply
 from bot.dialogue.html import split_message
 from bot.learners.models import Learner
 from bot.telegram.inbox import Worker
@@ -48,33 +56,60 @@ def enqueue(session: Session, *, bot_id: int, chat_id: int, replies: Sequence[Re
     for reply in replies:
         if reply.attachment is not None:  # a file or a picture, with its caption and buttons
             session.add(OutboxMessage(bot_id=bot_id, chat_id=chat_id, after_message_id=after_message_id,
-                                      text=reply.text, buttons=[[list(b) for b in row] for row in reply.buttons]
-                                      or None, attachment_kind=reply.attachment.kind,
+                                      text=reply.text, buttons=stored_buttons(reply),
+                                      attachment_kind=reply.attachment.kind,
                                       attachment_name=reply.attachment.filename, attachment=reply.attachment.data,
                                       fallback=fallback, update_id=update_id, created_at=now, not_before=now,
                                       attempts=0))
             count += 1
             continue
         parts = split_message(reply.text)
-        edit = edit_message_id if reply.replace and edit_message_id and len(parts) == 1 else None
+        buttons = stored_buttons(reply)
+        editable = buttons is None or not (reply.remove_keyboard or _reply_keyboard(buttons))
+        edit = edit_message_id if reply.replace and edit_message_id and len(parts) == 1 and editable else None
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             session.add(OutboxMessage(bot_id=bot_id, chat_id=chat_id, edit_message_id=edit,
                                       after_message_id=after_message_id, text=part,
-                                      buttons=[[list(b) for b in row] for row in reply.buttons] if last and
-                                      reply.buttons else None, fallback=fallback, update_id=update_id,
+                                      buttons=buttons if last else None, fallback=fallback, update_id=update_id,
                                       created_at=now, not_before=now, attempts=0))
             count += 1
     return count
 
 
-def keyboard(buttons: list[list[Any]] | None) -> InlineKeyboardMarkup | None:
-    """Inline buttons; data ``url:…`` makes a link button (LinkedIn), anything else callback data."""
+REMOVE_KEYBOARD = "remove:"  # stored as the one button: the reply takes away the keyboard under the text field
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def stored_buttons(reply: Reply) -> list[list[list[str]]] | None:
+    if reply.remove_keyboard and not reply.buttons:
+        return [[["", REMOVE_KEYBOARD]]]
+    return [[list(b) for b in row] for row in reply.buttons] or None
+
+
+def _reply_keyboard(buttons: list[list[Any]]) -> bool:
+    return any(data.startswith((SHARE_CONTACT, SAY)) for row in buttons for _, data in row)
+
+
+def keyboard(buttons: list[list[Any]] | None) -> Markup | None:
+    """Inline buttons (data ``url:…`` a link, anything else callback data), or the keyboard under the
+    text field when a button shares the phone number or says its label, or that keyboard's removal."""
     if not buttons:
         return None
+    if buttons == [[["", REMOVE_KEYBOARD]]]:
+        return ReplyKeyboardRemove()
+    if _reply_keyboard(buttons):
+        return ReplyKeyboardMarkup([[KeyboardButton(label, request_contact=data.startswith(SHARE_CONTACT))
+                                     for label, data in row] for row in buttons],
+                                   resize_keyboard=True, one_time_keyboard=True)
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=data[4:]) if data.startswith("url:")
                                   else InlineKeyboardButton(label, callback_data=data) for label, data in row]
                                  for row in buttons])
+
+
+def _inline(markup: Markup | None) -> InlineKeyboardMarkup | None:
+    """What an edit may carry: Telegram edits inline keyboards only."""
+    return markup if isinstance(markup, InlineKeyboardMarkup) else None
 
 
 class Sender:
@@ -218,7 +253,7 @@ class Sender:
         chat goes through this table in order; so a bot message above ``floor`` can only be this row's.
         Editing a candidate to this row's exact text is refused with "not modified" exactly when it is
         this message; other ids are the learner's messages ("can't be edited") or nothing yet."""
-        markup = keyboard(row.buttons)
+        markup = _inline(keyboard(row.buttons))
         for candidate in range(floor + 1, floor + 1 + PROBE):
             try:
                 await self.bot.edit_message_text(row.text, chat_id=row.chat_id, message_id=candidate,
@@ -270,7 +305,7 @@ class Sender:
                 sent = await send(row.chat_id, file, caption=row.text or None, reply_markup=markup)
             elif row.edit_message_id is not None:
                 sent = await self.bot.edit_message_text(row.text, chat_id=row.chat_id,
-                                                        message_id=row.edit_message_id, reply_markup=markup)
+                                                        message_id=row.edit_message_id, reply_markup=_inline(markup))
             else:
                 sent = await self.bot.send_message(row.chat_id, row.text, reply_markup=markup)
         except RetryAfter as exc:

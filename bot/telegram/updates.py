@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.accounts.service import roles_of
 from bot.dialogue.conversation import Outcome
 from bot.dialogue.core import Input, Reply, Screen, Visitor
+from bot.dialogue.flows.verify import MAX_FILE as CREDENTIAL_FILE
 from bot.dialogue.html import esc
 from bot.dialogue.views import Failure
 from bot.i18n import DEFAULT_LANGUAGE, Catalogs, negotiate
@@ -53,6 +55,17 @@ def answer(services: Services, incoming: Incoming) -> Outcome:
         inbox.finish(uow.session, incoming.bot_id, incoming.update_id, now)
         uow.commit()
     return outcome
+
+
+def upload_limit(services: Services, external_id: str) -> int:
+    """How large a file this person may send: a course list for providers (and admins), otherwise a
+    credential to check (a few kilobytes): nothing larger is downloaded."""
+    if external_id in services.conversation.admins:
+        return services.settings.catalog.max_upload_bytes
+    with services.catalog.sessions() as session:
+        learner = learners.find_learner(session, "telegram", external_id)
+        roles = roles_of(session, learner, admin=False) if learner is not None else None
+    return services.settings.catalog.max_upload_bytes if roles and roles.provider else CREDENTIAL_FILE
 
 
 def notify(session: Session, translations: Catalogs, *, bot_id: int, learner: Learner, screens: list[Screen],

@@ -16,11 +16,13 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from catalog.courses.problems import Problem, problem
 from catalog.courses.schema import CourseRecord, ProviderRecord
 from catalog.courses.search import lexical_tokens
-from catalog.courses.validation import ParsedUpload, Problem, parse_upload, size_problem
+from catalog.courses.validation import ParsedUpload, parse_upload, size_problem
 from catalog.errors import InputError
 from catalog.language.places import gazetteer
+from catalog.language.text import normalize, script_language
 from catalog.language.tokens import TOKENIZER_VERSION
 from catalog.settings import CatalogSettings
 from catalog.storage.models import CatalogState, Course, Provider, Upload
@@ -36,6 +38,8 @@ class IngestReport:
     retired: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     version: int = 0
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # code → title per language
+    encoding: str = ""  # how a text file was read (cp1258: an old Windows Vietnamese export)
 
     @property
     def ok(self) -> bool:
@@ -86,14 +90,17 @@ def _upsert_provider(session: Session, record: ProviderRecord) -> tuple[Provider
 
 
 def ingest_bytes(session: Session, settings: CatalogSettings, data: bytes, filename: str,
-                 provider_code: str | None = None) -> IngestReport:
+                 provider_code: str | None = None, provider_name: str | None = None) -> IngestReport:
     """Validate one upload and apply it in the caller's transaction (which commits it); when the
-    report has problems nothing was written."""
+    report has problems nothing was written. ``provider_name`` creates a provider the file does not
+    describe (a CSV of a new provider), named in the language the name is written in."""
     report = IngestReport(filename=filename)
     parsed: ParsedUpload = parse_upload(data, filename, gazetteer(), max_bytes=settings.max_upload_bytes,
                                         provider_code=provider_code)
     report.problems = list(parsed.problems)
     report.provider = parsed.provider_code
+    report.titles = {record.code: record.title for record in parsed.courses}
+    report.encoding = parsed.encoding
     if report.problems:
         return report
     # Serialise writers: the state row is locked until commit (FOR UPDATE on PostgreSQL).
@@ -101,18 +108,19 @@ def ingest_bytes(session: Session, settings: CatalogSettings, data: bytes, filen
     if state is None:
         raise InputError("the database has no catalog_state row; run the migrations")
     provider = session.scalar(select(Provider).where(Provider.code == parsed.provider_code))
+    if provider is None and parsed.provider is None and provider_name and parsed.provider_code:
+        name = normalize(provider_name)
+        parsed.provider = ProviderRecord(code=parsed.provider_code, name={script_language(name) or "en": name})
     if provider is None and parsed.provider is None:
-        report.problems.append(Problem(None, "provider", (
-            f"unknown provider {parsed.provider_code!r}; upload its JSON file with a provider section first")))
+        report.problems.append(problem(None, "provider", "unknown_provider", code=parsed.provider_code))
         return report
     existing = {c.code: c for c in session.scalars(select(Course).where(Course.provider_id == provider.id))} \
         if provider is not None else {}
     known_codes = set(existing) | {r.code for r in parsed.courses}
-    for row_no, record in enumerate(parsed.courses, start=1):
+    for row_no, record in zip(parsed.rows, parsed.courses, strict=True):
         for target in record.stackable_into:
             if target not in known_codes:
-                report.problems.append(Problem(row_no, "stackable_into", (
-                    f"{target!r} is not a course of provider {parsed.provider_code}")))
+                report.problems.append(problem(row_no, "stackable_into", "not_this_providers", value=target))
     if report.problems:
         return report
     provider_changed = False
@@ -148,8 +156,22 @@ def ingest_bytes(session: Session, settings: CatalogSettings, data: bytes, filen
     return report
 
 
+def set_active(session: Session, course: Course, active: bool) -> bool:
+    """Retire a course (or bring it back) in the caller's transaction; the catalog version grows so
+    that every process stops (or starts) recommending it. Returns whether anything changed."""
+    if course.active == active:
+        return False
+    state = session.scalar(select(CatalogState).where(CatalogState.id == 1).with_for_update())
+    if state is None:
+        raise InputError("the database has no catalog_state row; run the migrations")
+    course.active, course.changed_in_version = active, state.version + 1
+    session.execute(update(CatalogState).where(CatalogState.id == 1).values(version=state.version + 1))
+    session.flush()
+    return True
+
+
 def ingest_path(session: Session, settings: CatalogSettings, path: Path,
-                provider_code: str | None = None) -> IngestReport:
+                provider_code: str | None = None, provider_name: str | None = None) -> IngestReport:
     """:func:`ingest_bytes` for a file, refusing an oversized one before reading it."""
     try:
         too_big = size_problem(path.stat().st_size, settings.max_upload_bytes)
@@ -162,4 +184,4 @@ def ingest_path(session: Session, settings: CatalogSettings, path: Path,
         raise InputError(f"{path} is a folder, not a file") from None
     except PermissionError:
         raise InputError(f"cannot read {path}: permission denied") from None
-    return ingest_bytes(session, settings, data, path.name, provider_code)
+    return ingest_bytes(session, settings, data, path.name, provider_code, provider_name)

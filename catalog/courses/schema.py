@@ -11,15 +11,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from catalog.courses.fields import field_codes
+
 LANGUAGES = ("km", "vi", "en")
 CURRENCIES = ("USD", "KHR", "VND")
 DELIVERY = ("in_person", "online", "blended")
 COUNTRIES = ("KH", "VN")
 SCHEDULES = ("weekdays", "evenings", "weekends", "full_time", "self_paced")
-SECTORS = (
-    "agriculture", "automotive", "beauty", "business", "care", "construction", "electrical", "electronics",
-    "food", "garment", "hospitality", "ict", "languages", "logistics", "manufacturing", "retail", "tourism",
-)
+SECTORS = field_codes()  # ISCED-F 2013 detailed fields (catalog.courses.fields)
 LOCALIZED_TEXT_FIELDS = ("title", "description", "assessment", "quality_assurance")
 LOCALIZED_LIST_FIELDS = ("learning_outcomes",)
 

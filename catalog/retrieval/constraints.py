@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES, SECTORS
+from catalog.courses.fields import fields as field_table
+from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import InputError
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
@@ -35,7 +36,8 @@ class Filters:
     schedule: tuple[str, ...] = ()
     is_woman: bool | None = None
     age: int | None = None
-    sector: str | None = None
+    ages: tuple[int, int] | None = None  # an age band the learner gave (inclusive): courses open to any of it
+    sectors: tuple[str, ...] = ()  # ISCED-F detailed field codes (any of them)
 
     def merged(self, override: Filters) -> Filters:
         """``override``'s set values win (explicit filters beat what the goal text said)."""
@@ -102,10 +104,15 @@ class Filters:
             if found is None:
                 raise InputError(f"unknown province {data['province']!r}")
             kw["province"] = found.id
-        if data.get("sector"):
-            if data["sector"] not in SECTORS:
-                raise InputError(f"filter sector must be one of {', '.join(SECTORS)}")
-            kw["sector"] = data["sector"]
+        for name in ("sector", "sectors"):  # a field code or name (any language), or several
+            if data.get(name):
+                items = data[name] if isinstance(data[name], list | tuple) else str(data[name]).split(",")
+                for item in items:
+                    code = field_table().resolve(str(item))
+                    if code is None:
+                        raise InputError(f"filter {name}: {item!r} is not a field of training (an ISCED-F code "
+                                         f"such as 0713, or its name)")
+                    kw["sectors"] = (*kw.get("sectors", ()), code)
         if data.get("is_woman") is not None:
             if not isinstance(data["is_woman"], bool):
                 raise InputError("filter is_woman must be true or false")
@@ -116,6 +123,12 @@ class Filters:
                     or not 10 <= int(age) <= 100:
                 raise InputError(f"filter age must be a whole number from 10 to 100, got {age!r}")
             kw["age"] = int(age)
+        if data.get("ages") is not None:
+            band = data["ages"]
+            if not isinstance(band, list | tuple) or len(band) != 2 or not all(
+                    isinstance(a, int) and not isinstance(a, bool) for a in band) or band[0] > band[1]:
+                raise InputError(f"filter ages must be [lowest, highest], got {band!r}")
+            kw["ages"] = (int(band[0]), int(band[1]))
         return cls(**kw)
 
 

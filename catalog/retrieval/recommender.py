@@ -136,12 +136,14 @@ class Snapshot:
         if f.schedule:
             wanted = sum(1 << SCHEDULES.index(s) for s in f.schedule) | (1 << SCHEDULES.index("self_paced"))
             m &= (self.schedule & wanted) != 0
-        if f.sector:
-            m &= self.sector == SECTORS.index(f.sector)
+        if f.sectors:
+            m &= np.isin(self.sector, [SECTORS.index(s) for s in f.sectors])
         if not f.is_woman:
             m &= ~self.women_only
         if f.age is not None:
             m &= (self.min_age <= f.age) & (self.max_age >= f.age)
+        if f.ages is not None:
+            m &= (self.min_age <= f.ages[1]) & (self.max_age >= f.ages[0])
         rows = [self.row_of[cid] for cid in exclude if cid in self.row_of]
         if rows:
             m[rows] = False

@@ -10,18 +10,21 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.alerts import service as alerts
 from bot.credentials.issuing import CredentialError, Issuer, find
-from bot.dialogue.core import Flow, Reply, Screen, Turn
+from bot.dialogue.core import Flow, OneOf, Reply, Screen, Turn
 from bot.dialogue.flows import help
 from bot.dialogue.flows.pathways import stack_titles
 from bot.dialogue.flows.wallet import Earned, Revoked, facts
 from bot.dialogue.html import esc
-from bot.i18n import Translator
+from bot.i18n import DEFAULT_LANGUAGE, Translator
 from bot.learners import service as learners
-from bot.learners.models import Learner
+from bot.learners.models import Enrolment, Learner
 from catalog.storage.models import Course, Provider
 
 FLOW = Flow("a", "admin")
+BROADCAST = FLOW.action("b", OneOf(("y", "n")))
+MAX_ANNOUNCEMENT = 3500
 
 # What happened to each learner named in a completion.
 DONE, ALREADY, NOT_ENROLLED, REFUSED, NO_LEARNER = "done", "already", "not_enrolled", "refused", "no_learner"
@@ -57,17 +60,23 @@ def complete(session: Session, issuer: Issuer, course: Course, external_ids: lis
         if enrolment is None:
             out.append(Completion(external_id, NOT_ENROLLED, learner=learner))
             continue
-        try:
-            issued = issuer.complete(session, enrolment, actor=actor, actor_ref=actor_ref, now=now)
-        except learners.TransitionRefused as exc:
-            out.append(Completion(external_id, REFUSED, exc.current or "", learner))
-            continue
-        lang = learner.language or "en"
-        screen = Earned(lang, credential=facts(session, issued.credential, lang),
-                        next_courses=stack_titles(session, learner, course, lang)) if issued.created else None
-        out.append(Completion(external_id, DONE if issued.created else ALREADY, issued.credential.uuid, learner,
-                              screen))
+        out.append(complete_enrolment(session, issuer, learner, enrolment, course, actor=actor, actor_ref=actor_ref,
+                                      now=now))
     return out
+
+
+def complete_enrolment(session: Session, issuer: Issuer, learner: Learner, enrolment: Enrolment, course: Course, *,
+                       actor: str, actor_ref: str | None, now: dt.datetime) -> Completion:
+    """One completion: the credential issued (once), and the notice that tells the learner."""
+    try:
+        issued = issuer.complete(session, enrolment, actor=actor, actor_ref=actor_ref, now=now)
+    except learners.TransitionRefused as exc:
+        return Completion(learner.external_id, REFUSED, exc.current or "", learner)
+    lang = learner.language or DEFAULT_LANGUAGE
+    screen = Earned(lang, credential=facts(session, issued.credential, lang),
+                    next_courses=stack_titles(session, learner, course, lang)) if issued.created else None
+    return Completion(learner.external_id, DONE if issued.created else ALREADY, issued.credential.uuid, learner,
+                      screen)
 
 
 @dataclass
@@ -123,7 +132,7 @@ def revoke(session: Session, issuer: Issuer, credential_id: str, reason: str, *,
     learner = session.get(Learner, credential.learner_id) if credential.learner_id else None
     if learner is None:
         return credential.uuid, None, None
-    lang = learner.language or "en"
+    lang = learner.language or DEFAULT_LANGUAGE
     return credential.uuid, learner, Revoked(lang, credential=facts(session, credential, lang))
 
 
@@ -144,3 +153,63 @@ def revoke_command(turn: Turn) -> list[Screen]:
     if learner is not None and notice is not None:
         turn.notify(learner, notice)
     return [Report(turn.lang, lines=[(uuid, "revoked", "")])]
+
+
+# -- announcements -------------------------------------------------------------------------------
+
+@dataclass
+class ConfirmAnnouncement(Screen):
+    text: str = ""
+    recipients: int = 0
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        return Reply(esc(_("Send this to {n} learners? It goes out within Telegram's limits (about 30 a second); "
+                           "people who blocked the bot are skipped.").format(n=t.number(self.recipients)))
+                     + "\n\n" + esc(self.text),
+                     [[(_("📣 Send"), BROADCAST.data("y")), (_("✖ Cancel"), BROADCAST.data("n"))]])
+
+
+@dataclass
+class Announcement(Screen):
+    """What every learner receives: the admin's words, as written."""
+
+    text: str = ""
+
+    def view(self, t: Translator) -> Reply:
+        return Reply("📣 " + esc(self.text))
+
+
+@dataclass
+class AnnouncementSent(Screen):
+    recipients: int = 0
+    cancelled: bool = False
+
+    def view(self, t: Translator) -> Reply:
+        if self.cancelled:
+            return Reply(esc(t.gettext("Cancelled: nothing was sent.")))
+        return Reply(esc(t.gettext("Sending to {n} learners.").format(n=t.number(self.recipients))))
+
+
+@FLOW.command("broadcast")
+def broadcast(turn: Turn) -> list[Screen]:
+    """/broadcast TEXT (admins): asks to confirm, with how many will receive it."""
+    if not turn.admin:
+        return _refuse(turn)
+    text = " ".join(turn.args)[:MAX_ANNOUNCEMENT]
+    if not text:
+        return [Report(turn.lang, error=turn.t.gettext("Use: /broadcast TEXT"))]
+    turn.state["announcement"] = text
+    return [ConfirmAnnouncement(turn.lang, text=text, recipients=len(alerts.audience(turn.session)))]
+
+
+@BROADCAST.handles
+def send_broadcast(turn: Turn, answer: str) -> list[Screen]:
+    text = turn.state.pop("announcement", None)
+    if not turn.admin or answer != "y" or not text:
+        return [AnnouncementSent(turn.lang, cancelled=True, replace=True)]
+    audience = [p for p in alerts.audience(turn.session) if p.id != turn.learner.id]
+    for person in audience:
+        turn.notify(person, Announcement(person.language or DEFAULT_LANGUAGE, text=text))
+    alerts.announce(turn.session, text, turn.visitor.external_id, len(audience), turn.now)
+    return [AnnouncementSent(turn.lang, recipients=len(audience), replace=True)]

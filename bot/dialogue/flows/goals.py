@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.alerts import service as alerts
 from bot.dialogue.core import Button, Flow, Int, OneOf, Reply, Screen, Turn
+from bot.dialogue.flows import profile
 from bot.dialogue.flows.courses import DETAILS, ENROL
 from bot.dialogue.html import esc, excerpt
 from bot.dialogue.views import guide_button, in_language, language_name, money, place
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.learners import service as learners
-from catalog.courses.schema import localized
+from catalog.courses.schema import SECTORS, localized
 from catalog.language.places import gazetteer
 from catalog.retrieval.constraints import Constraint, Filters, clip_goal, parse_goal
 from catalog.retrieval.recommender import MAX_TOP
@@ -32,6 +34,8 @@ TOGGLE = FLOW.action("t", OneOf(tuple(TOGGLES)))
 PLACES = FLOW.action("l", Int(0, 99))
 PLACE = FLOW.action("p", OneOf((*gazetteer().provinces, "-")))
 DROP = FLOW.action("x", OneOf(DROPPABLE))
+ALERT = FLOW.action("a")
+STOP_ALERTS = FLOW.action("s")
 
 
 @dataclass
@@ -100,7 +104,7 @@ def _pager(t: Translator, action: Any, page: int, has_more: bool, more: str) -> 
 @dataclass
 class Results(Screen):
     goal: str = ""
-    sector: str | None = None
+    sectors: tuple[str, ...] = ()  # the fields of training a guided choice keeps to
     understood: list[Constraint] = field(default_factory=list)  # removable with one tap
     refine: Refinements = field(default_factory=Refinements)
     items: list[Item] = field(default_factory=list)
@@ -145,7 +149,49 @@ class Results(Screen):
             buttons.append([("✖ " + excerpt(c.text, 40), DROP.data(c.kind))])
         if not self.items:
             buttons.append([guide_button(t)])
+        buttons.append([(_("🔔 Tell me about new courses for this"), ALERT.data())])
         return Reply("\n".join(lines), buttons)
+
+
+@dataclass
+class AlertOn(Screen):
+    goal: str = ""
+
+    def view(self, t: Translator) -> Reply:
+        return Reply("🔔 " + esc(t.gettext("I will message you when a new course fits “{goal}”. Send /alerts to stop.")
+                                 .format(goal=excerpt(self.goal, GOAL_ECHO))))
+
+
+@dataclass
+class Alerts(Screen):
+    goal: str | None = None  # the goal alerts are on for, if any
+    stopped: bool = False
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        if self.stopped:
+            return Reply("🔕 " + esc(_("Alerts stopped.")))
+        if self.goal is None:
+            return Reply(esc(_("You get no alerts. Under a list of courses, tap “🔔 Tell me about new courses for "
+                               "this” to get one when a new course fits.")))
+        return Reply("🔔 " + esc(_("You get a message when a new course fits “{goal}”.").format(
+            goal=excerpt(self.goal, GOAL_ECHO))), [[(_("🔕 Stop alerts"), STOP_ALERTS.data())]])
+
+
+@dataclass
+class NewCourses(Screen):
+    """The alert itself, sent when new courses fit the learner's goal."""
+
+    goal: str = ""
+    courses: list[tuple[int, str]] = field(default_factory=list)
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        lines = ["🔔 " + esc(_("New courses for “{goal}”:").format(goal=excerpt(self.goal, GOAL_ECHO)))]
+        lines += [f"• {esc(title)}" for _id, title in self.courses]
+        buttons = [[(_("ℹ️ {title}").format(title=excerpt(title, 40)), DETAILS.data(course_id))]
+                   for course_id, title in self.courses]
+        return Reply("\n".join(lines), [*buttons, [(_("🔕 Stop alerts"), STOP_ALERTS.data())]])
 
 
 @dataclass
@@ -171,33 +217,44 @@ def on_text(turn: Turn, text: str) -> list[Screen]:
     goal = clip_goal(text)
     if not goal:
         return [AskGoal(turn.lang, why="empty")]
-    return [new_goal(turn, goal, sector=None)]
+    return [new_goal(turn, goal)]
 
 
-def new_goal(turn: Turn, goal: str, sector: str | None) -> Results:
-    """Recommend for a new goal (typed, or a job picked in guided discovery with its sector)."""
-    state = {"goal": goal, "sector": sector, "refine": {}, "drop": [], "page": 0}
+def new_goal(turn: Turn, goal: str, sectors: tuple[str, ...] = ()) -> Results:
+    """Recommend for a new goal (typed, or a job picked in guided discovery, kept to its fields)."""
+    state = {"goal": goal, "sectors": list(sectors), "refine": {}, "drop": [], "page": 0}
+    turn.learner.goal_at = turn.learner.goal_at or turn.now
     screen = results(turn, state)
     turn.state, turn.step = state, "ready"
     return screen
 
 
-def results(turn: Turn, state: dict[str, Any]) -> Results:
-    """The results screen for a goal state (goal, sector, refinements, dropped conditions, page)."""
+def filters_of(turn: Turn, state: dict[str, Any]) -> Filters:
+    """The hard conditions of a goal state: refinements tapped, fields of a guided choice, and what the
+    learner told about themselves (women-only and age-limited courses for those they are for)."""
     refine = state.get("refine") or {}
-    drop = frozenset(state.get("drop") or [])
-    page = int(state.get("page") or 0)
-    goal = state.get("goal") or ""
-    filters = Filters(
+    return Filters(
         free_only=bool(refine.get("free")),
         delivery=("online",) if refine.get("online") else (),
         schedule=("weekends",) if refine.get("weekends") else (),
         province=refine.get("province"),
-        sector=state.get("sector"),
+        sectors=_sectors(state),
+        **profile.eligibility(turn),  # type: ignore[arg-type]
     )
+
+
+def results(turn: Turn, state: dict[str, Any]) -> Results:
+    """The results screen for a goal state (goal, fields, refinements, dropped conditions, page)."""
+    refine = state.get("refine") or {}
+    drop = frozenset(state.get("drop") or [])
+    page = int(state.get("page") or 0)
+    goal = state.get("goal") or ""
+    filters = filters_of(turn, state)
     top = min((page + 1) * PAGE_SIZE + 1, MAX_TOP)
     exclude = learners.taken_course_ids(turn.session, turn.learner)
     rec = turn.recommend(goal, filters, top_k=top, lang=turn.lang, ignore=drop, exclude=exclude)
+    if rec.results and turn.learner.recommended_at is None:
+        turn.learner.recommended_at = turn.now
     gaz = gazetteer()
     items = []
     for number, r in enumerate(rec.results[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], start=page * PAGE_SIZE + 1):
@@ -214,18 +271,23 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
     if not rec.results and (rec.constraints or any(refine.values())):
         # Would the goal find courses without the conditions? Then offer to remove them.
         kinds = frozenset(c.kind for c in rec.constraints)
-        relaxable = bool(turn.recommend(goal, Filters(sector=state.get("sector")), top_k=1, ignore=kinds).results)
+        relaxable = bool(turn.recommend(goal, Filters(sectors=_sectors(state)), top_k=1, ignore=kinds).results)
     active = active_toggles(state, rec.constraints)
     covered = {kind for toggle in active for kind in TOGGLES[toggle]} | {"province", "country"}
     chosen = gaz.get(rec.filters.province) if rec.filters.province else None
     return Results(
-        turn.lang, goal=goal, sector=state.get("sector"),
+        turn.lang, goal=goal, sectors=_sectors(state),
         understood=[c for c in rec.constraints if c.kind not in drop and c.kind not in covered],
         refine=Refinements(free="free" in active, online="online" in active, weekends="weekends" in active,
                            province=chosen.name(turn.lang) if chosen else None),
         items=items, page=page, has_more=len(rec.results) > (page + 1) * PAGE_SIZE, eligible=rec.eligible,
         relaxable=relaxable,
     )
+
+
+def _sectors(state: dict[str, Any]) -> tuple[str, ...]:
+    """The fields a goal keeps to (a state written before fields existed has none)."""
+    return tuple(s for s in state.get("sectors") or () if s in SECTORS)
 
 
 def active_toggles(state: dict[str, Any], constraints: list[Constraint] | None = None) -> set[str]:
@@ -250,7 +312,7 @@ def active_toggles(state: dict[str, Any], constraints: list[Constraint] | None =
 def _refined(turn: Turn, change: dict[str, Any]) -> list[Screen]:
     """Apply a change to the current goal's state and show the results again, in place."""
     state = dict(turn.state)
-    if not state.get("goal") and not state.get("sector"):
+    if not state.get("goal") and not _sectors(state):
         return [AskGoal(turn.lang)]  # a button from a conversation that was since reset
     refine = dict(state.get("refine") or {})
     drop = set(state.get("drop") or [])
@@ -311,3 +373,24 @@ def places(turn: Turn, page: int) -> list[Screen]:
     chunk = provinces[page * PROVINCES_PER_PAGE:(page + 1) * PROVINCES_PER_PAGE]
     return [ProvincePicker(turn.lang, options=[(p.id, p.name(turn.lang)) for p in chunk], page=page,
                            has_more=len(provinces) > (page + 1) * PROVINCES_PER_PAGE, replace=True)]
+
+
+@ALERT.handles
+def alert_on(turn: Turn) -> list[Screen]:
+    goal = turn.state.get("goal")
+    if not goal:
+        return [AskGoal(turn.lang)]
+    alerts.subscribe(turn.session, turn.learner, goal, filters_of(turn, turn.state), turn.now)
+    return [AlertOn(turn.lang, goal=goal)]
+
+
+@FLOW.command("alerts", N_("messages about new courses for your goal"), needs_consent=True, order=30)
+def alerts_command(turn: Turn) -> list[Screen]:
+    row = alerts.subscription(turn.session, turn.learner)
+    return [Alerts(turn.lang, goal=row.goal if row else None)]
+
+
+@STOP_ALERTS.handles
+def stop_alerts(turn: Turn) -> list[Screen]:
+    alerts.unsubscribe(turn.session, turn.learner)
+    return [Alerts(turn.lang, stopped=True)]

@@ -25,7 +25,8 @@ class Help(Screen):
         _ = t.gettext
         text = esc(_("Tell me what work you want to do, in Khmer, Vietnamese or English, and I will suggest short "
                      "courses near you. You can add conditions, for example “free”, “online”, “weekends” or a "
-                     "province.")) + "\n\n" + esc(commands_text(t, self.menu))
+                     "province.")) + "\n\n" + esc(commands_text(t, self.menu)) + "\n\n" + esc(
+            _("Training providers: /provider · Outreach programmes: /program"))
         return Reply(text, [[guide_button(t)]])
 
 

@@ -49,7 +49,8 @@ class Privacy(Screen):
         text = "\n".join([
             "<b>" + esc(_("🔒 Your privacy")) + "</b>",
             esc(_("To advise you I keep: your Telegram ID, your language, the goal you typed last, "
-                  "the courses you enrol in and the link you came from.")),
+                  "the courses you enrol in, the link you came from and, if you give them for your "
+                  "certificates, your name and phone number.")),
             esc(_("When you enrol, the training provider sees your enrolment. Outreach programmes only see "
                   "totals, never who you are.")),
             esc(_("I do not share your data with anyone else. /delete erases everything at any time.")),
@@ -136,7 +137,7 @@ def consent(turn: Turn, answer: str) -> list[Screen]:
     pending = turn.state.pop("pending", None)
     if pending and not turn.consented:
         try:  # think first (the recommender), write afterwards: see bot.storage.uow
-            screens.append(new_goal(turn, pending, sector=None))
+            screens.append(new_goal(turn, pending))
         except Exception as exc:  # a goal typed before agreeing must never block the agreement
             log.warning("pending goal dropped at consent: %s", type(exc).__name__)
     if not turn.consented:

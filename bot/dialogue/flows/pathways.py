@@ -15,6 +15,7 @@ from bot.dialogue.views import guide_button
 from bot.i18n import N_, Translator
 from bot.learners import service as learners
 from bot.learners.models import Enrolment, Learner
+from catalog.courses.queries import stack_targets
 from catalog.storage.models import Course
 
 FLOW = Flow("n", "pathways")
@@ -64,17 +65,10 @@ class Path(Screen):
         return Reply("\n".join(lines))
 
 
-def _stack_targets(session: Session, course: Course) -> list[Course]:
-    if not course.stackable_into:
-        return []
-    return list(session.scalars(select(Course).where(
-        Course.provider_id == course.provider_id, Course.code.in_(course.stackable_into), Course.active)))
-
-
 def stack_titles(session: Session, learner: Learner, course: Course, lang: str) -> list[tuple[int, str]]:
     """What ``course`` counts towards, not yet taken by ``learner``."""
     taken = learners.taken_course_ids(session, learner)
-    return [(c.id, course_title(c, lang)) for c in _stack_targets(session, course) if c.id not in taken]
+    return [(c.id, course_title(c, lang)) for c in stack_targets(session, course) if c.id not in taken]
 
 
 @NEXT.handles
@@ -100,7 +94,7 @@ def my_path(turn: Turn) -> list[Screen]:
         select(Enrolment).where(Enrolment.learner_id == turn.learner.id))}
     goals: dict[int, tuple[str, set[int]]] = {}
     for course in turn.session.scalars(select(Course).where(Course.id.in_(mine))):
-        for target in _stack_targets(turn.session, course):
+        for target in stack_targets(turn.session, course):
             parts = {c.id for c in turn.session.scalars(select(Course).where(
                 Course.provider_id == target.provider_id, Course.active)) if target.code in (c.stackable_into or [])}
             goals[target.id] = (course_title(target, turn.lang), parts)

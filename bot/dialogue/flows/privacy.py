@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.dialogue.conversation import forget
-from bot.dialogue.core import Flow, OneOf, Reply, Screen, Turn
+from bot.dialogue.core import Attachment, Flow, OneOf, Reply, Screen, Turn
 from bot.dialogue.flows.onboarding import Privacy
 from bot.dialogue.html import esc
 from bot.i18n import N_, Translator
+from bot.privacy import export
 
 FLOW = Flow("p", "privacy and deletion")
 DELETE = FLOW.action("d", OneOf(("y", "n")), needs_consent=False)
@@ -19,8 +20,9 @@ DELETE = FLOW.action("d", OneOf(("y", "n")), needs_consent=False)
 class ConfirmDelete(Screen):
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
-        text = esc(_("This erases your language, your goals and all your enrolments. It cannot be undone. "
-                     "Delete everything?"))
+        text = esc(_("This erases your language, your goals, all your enrolments, the name and phone number "
+                     "for your certificates, and your certificates in this chat (copies you already gave to "
+                     "someone stay valid). It cannot be undone. Delete everything?"))
         return Reply(text, [[(_("🗑 Yes, delete"), DELETE.data("y")), (_("Cancel"), DELETE.data("n"))]])
 
 
@@ -34,6 +36,21 @@ class Deleted(Screen):
 class KeptData(Screen):
     def view(self, t: Translator) -> Reply:
         return Reply(esc(t.gettext("OK, nothing was deleted.")))
+
+
+@dataclass
+class MyData(Screen):
+    data: bytes = b""
+
+    def view(self, t: Translator) -> Reply:
+        return Reply(esc(t.gettext("Everything I keep about you, as a file you can open and keep. /delete erases "
+                                   "it.")), attachment=Attachment("document", "my-data.json", self.data))
+
+
+@FLOW.command("mydata", N_("everything I keep about you, as a file"), needs_consent=True, order=41)
+def my_data(turn: Turn) -> list[Screen]:
+    data = export.learner_data(turn.session, turn.learner, turn.now, {"step": turn.step, "state": turn.state})
+    return [MyData(turn.lang, data=export.as_file(data))]
 
 
 @FLOW.command("privacy", N_("what I keep about you"), order=40)

@@ -1,11 +1,14 @@
-"""The learner's profile: the name shown on certificates, optional, asked once (after the first
-enrolment) with the reason, and changed with /name. Callback prefix ``u``."""
+"""The learner's profile: what their certificates can be checked against. The name they show is
+optional, asked once (after the first enrolment) with the reason, and changed with /name; their own
+phone number, only if they share it through Telegram's contact button (/phone adds or removes it).
+Either goes into a credential only as a salted hash. Callback prefix ``u``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.dialogue.core import Flow, Reply, Screen, Turn
+from bot.credentials.document import phone_numbers
+from bot.dialogue.core import SAY, SHARE_CONTACT, Contact, Flow, OneOf, Reply, Screen, Turn
 from bot.dialogue.html import esc
 from bot.i18n import N_, Translator
 from catalog.language.text import normalize
@@ -13,6 +16,13 @@ from catalog.language.text import normalize
 FLOW = Flow("u", "profile")
 SET_NAME = FLOW.action("s")
 SKIP_NAME = FLOW.action("n")
+ADD_PHONE = FLOW.action("p")
+REMOVE_PHONE = FLOW.action("r")
+GENDERS = ("woman", "man", "other", "unsaid")
+AGE_BANDS = ("15-17", "18-24", "25-34", "35+", "unsaid")
+AGE_RANGES = {"15-17": (15, 17), "18-24": (18, 24), "25-34": (25, 34), "35+": (35, 100)}
+GENDER = FLOW.action("g", OneOf(GENDERS))
+AGE = FLOW.action("a", OneOf(AGE_BANDS))
 MAX_NAME = 80
 
 
@@ -32,16 +42,75 @@ class AskName(Screen):
                      [[(_("Skip"), SKIP_NAME.data())]])
 
 
+def _offer_phone(t: Translator) -> list[list[tuple[str, str]]]:
+    return [[(t.gettext("📱 Add my phone number"), ADD_PHONE.data())]]
+
+
 @dataclass
 class NameSaved(Screen):
     name: str | None = None
+    offer_phone: bool = False
 
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
+        buttons = _offer_phone(t) if self.offer_phone else []
         if not self.name:
-            return Reply(esc(_("OK, your certificates will not show a name. Send /name to add one later.")))
+            return Reply(esc(_("OK, your certificates will not show a name. Send /name to add one later.")), buttons)
         return Reply(esc(_("Your certificates will show: {name}. Send /name to change it (for new "
-                           "certificates).").format(name=self.name)))
+                           "certificates).").format(name=self.name)), buttons)
+
+
+@dataclass
+class AskPhone(Screen):
+    """Telegram's contact button shares the learner's own number, as Telegram knows it: nothing to type."""
+
+    again: bool = False  # they shared somebody else's contact
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        if self.again:
+            text = _("That is someone else's contact. Only your own number can be checked on your certificates: "
+                     "tap “📱 Share my phone number” below.")
+        else:
+            text = _("If you like, an employer can also check your certificates with your phone number: they "
+                     "type it and I answer yes or no. The certificate never shows the number, only a scrambled "
+                     "code made from it. Tap “📱 Share my phone number” below, or “Not now”.")
+        return Reply(esc(text), [[(_("📱 Share my phone number"), SHARE_CONTACT)], [(_("Not now"), SAY)]])
+
+
+@dataclass
+class PhoneSaved(Screen):
+    ending: str = ""
+
+    def view(self, t: Translator) -> Reply:
+        return Reply(esc(t.gettext("Saved: certificates issued from now on can also be checked with your number "
+                                   "ending in {digits}. Send /phone to remove it.").format(digits=self.ending)),
+                     remove_keyboard=True)
+
+
+@dataclass
+class NoPhone(Screen):
+    def view(self, t: Translator) -> Reply:
+        return Reply(esc(t.gettext("OK, no phone number. Send /phone if you change your mind.")),
+                     remove_keyboard=True)
+
+
+@dataclass
+class PhoneShown(Screen):
+    ending: str = ""
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        return Reply(esc(_("Certificates issued since you shared it can be checked with your number ending in "
+                           "{digits}.").format(digits=self.ending)),
+                     [[(_("Remove my number"), REMOVE_PHONE.data())]])
+
+
+@dataclass
+class PhoneRemoved(Screen):
+    def view(self, t: Translator) -> Reply:
+        return Reply(esc(t.gettext("Removed. New certificates will not carry your number; those issued before "
+                                   "still can be checked with it.")))
 
 
 # -- behaviour ----------------------------------------------------------------------------------
@@ -73,7 +142,7 @@ def save_name(turn: Turn, text: str) -> list[Screen]:
         return [AskName(turn.lang)]
     turn.learner.display_name = name
     turn.step = "ready"
-    return [NameSaved(turn.lang, name=name)]
+    return [NameSaved(turn.lang, name=name, offer_phone=turn.learner.phone is None)]
 
 
 @SKIP_NAME.handles
@@ -83,4 +152,102 @@ def skip_name(turn: Turn) -> list[Screen]:
     asking = turn.step == "name"
     if asking:
         turn.step = "ready"
-    return [NameSaved(turn.lang, name=turn.learner.display_name, replace=asking)]
+    return [NameSaved(turn.lang, name=turn.learner.display_name, offer_phone=turn.learner.phone is None,
+                      replace=asking)]
+
+
+def _ending(phone: str) -> str:
+    return "…" + phone[-3:]
+
+
+@FLOW.command("phone", N_("your phone number on certificates"), needs_consent=True, order=26)
+def phone(turn: Turn) -> list[Screen]:
+    if turn.learner.phone:
+        return [PhoneShown(turn.lang, ending=_ending(turn.learner.phone))]
+    return ask_phone(turn)
+
+
+@ADD_PHONE.handles
+def ask_phone(turn: Turn) -> list[Screen]:
+    turn.step = "phone"
+    return [AskPhone(turn.lang)]
+
+
+@FLOW.on_contact
+def shared(turn: Turn, contact: Contact) -> list[Screen]:
+    numbers = phone_numbers(contact.phone)
+    if not contact.own or not numbers:  # a forwarded contact, or a number that cannot be anybody's
+        turn.step = "phone"
+        return [AskPhone(turn.lang, again=True)]
+    turn.learner.phone = numbers[0]
+    turn.step = "ready"
+    return [PhoneSaved(turn.lang, ending=_ending(numbers[0]))]
+
+
+@FLOW.on_step_text("phone")
+def not_now(turn: Turn, text: str) -> list[Screen]:
+    """"Not now", or anything typed instead of tapping a button (then also read as usual)."""
+    turn.step = "ready"
+    turn.pass_text_on = normalize(text) != normalize(turn.t.gettext("Not now"))
+    return [NoPhone(turn.lang)]
+
+
+@REMOVE_PHONE.handles
+def remove_phone(turn: Turn) -> list[Screen]:
+    turn.learner.phone = None
+    return [PhoneRemoved(turn.lang, replace=True)]
+
+
+# -- gender and age band, optional (/about) -------------------------------------------------------
+
+@dataclass
+class AskGender(Screen):
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        text = _("Two optional questions. Some courses are only for women, or for certain ages: if you tell me, I "
+                 "show you the ones that are for you. Outreach programmes also count how many women and young "
+                 "people they reach, only as totals, never who. You are…")
+        return Reply(esc(text), [[(_("a woman"), GENDER.data("woman")), (_("a man"), GENDER.data("man"))],
+                                 [(_("other"), GENDER.data("other")), (_("prefer not to say"), GENDER.data("unsaid"))]])
+
+
+@dataclass
+class AskAge(Screen):
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        return Reply(esc(_("And your age?")), [
+            [("15–17", AGE.data("15-17")), ("18–24", AGE.data("18-24")), ("25–34", AGE.data("25-34"))],
+            [(_("35 or older"), AGE.data("35+")), (_("prefer not to say"), AGE.data("unsaid"))]])
+
+
+@dataclass
+class AboutSaved(Screen):
+    def view(self, t: Translator) -> Reply:
+        return Reply(esc(t.gettext("Thank you. Send /about to change it, or to take it back.")))
+
+
+@FLOW.command("about", N_("courses only for women or some ages"), needs_consent=True, order=27)
+def about(turn: Turn) -> list[Screen]:
+    return [AskGender(turn.lang)]
+
+
+@GENDER.handles
+def gender(turn: Turn, value: str) -> list[Screen]:
+    turn.learner.gender = value
+    return [AskAge(turn.lang, replace=True)]
+
+
+@AGE.handles
+def age(turn: Turn, value: str) -> list[Screen]:
+    turn.learner.age_band = value
+    return [AboutSaved(turn.lang, replace=True)]
+
+
+def eligibility(turn: Turn) -> dict[str, object]:
+    """The filters the learner's answers imply (nothing for "prefer not to say")."""
+    out: dict[str, object] = {}
+    if turn.learner.gender == "woman":
+        out["is_woman"] = True
+    if turn.learner.age_band in AGE_RANGES:
+        out["ages"] = AGE_RANGES[turn.learner.age_band]
+    return out

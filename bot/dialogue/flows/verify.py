@@ -10,22 +10,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.credentials import signing
+from bot.credentials.document import PHONE_IDENTITY, phone_numbers
 from bot.credentials.issuing import verify_here
-from bot.credentials.signing import Verdict, holder_is, looks_like_jws
-from bot.dialogue.core import Flow, Reply, Screen, Turn, Upload
+from bot.credentials.signing import Verdict, holder_is, looks_like_jws, part
+from bot.dialogue.core import Flow, Int, Reply, Screen, Turn, Upload
 from bot.dialogue.html import esc, excerpt
 from bot.i18n import N_, Translator
 
 FLOW = Flow("v", "verification")
-CHECK_HOLDER = FLOW.action("h", needs_consent=False)
+CHECK_HOLDER = FLOW.action("h", Int(0, 10**6), needs_consent=False)  # which verification it belongs to
 MAX_FILE = 64 * 1024  # a credential is a few kilobytes
+CHECKABLE = {"name": "name", PHONE_IDENTITY: "phone"}  # IdentityObject type → what an employer types
 
 
 @dataclass
 class VerifyPrompt(Screen):
+    stale: bool = False  # after a holder check button of an earlier verification
+
     def view(self, t: Translator) -> Reply:
-        return Reply(esc(t.gettext("Forward me the credential file (.jwt), or paste its text, and I will check "
-                                   "it: who issued it, to whom, and whether it is still valid.")))
+        text = esc(t.gettext("Forward me the credential file (.jwt), or paste its text, and I will check it: who "
+                             "issued it, to whom, and whether it is still valid."))
+        return Reply(esc(t.gettext("That button is out of date.")) + "\n" + text if self.stale else text)
 
 
 @dataclass
@@ -36,7 +41,8 @@ class Result(Screen):
     issued: dt.date | None = None
     revoked_at: dt.date | None = None
     revocation_reason: str | None = None
-    named: bool = False  # the credential names its holder (by a salted hash): they can be checked
+    named: tuple[str, ...] = ()  # what the holder can be checked by ("name", "phone"): salted hashes
+    check: int = 0  # the number of this verification in the chat, for its holder check button
 
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
@@ -45,7 +51,8 @@ class Result(Screen):
             text = "✅ <b>" + esc(_("Valid credential")) + "</b>\n" + esc(
                 _("{title}, issued by {issuer} on {date}. The signature is the issuer's and nothing was changed "
                   "since.").format(**what))
-            buttons = [[(_("👤 Check the holder's name"), CHECK_HOLDER.data())]] if self.named else []
+            label = _("👤 Check the holder's name") if self.named == ("name",) else _("👤 Check the holder")
+            buttons = [[(label, CHECK_HOLDER.data(self.check))]] if self.named else []
             return Reply(text, buttons)
         if self.reason == signing.REVOKED:
             when = t.date(self.revoked_at) if self.revoked_at else "—"
@@ -68,20 +75,31 @@ class Result(Screen):
 
 @dataclass
 class AskHolder(Screen):
+    by: tuple[str, ...] = ("name",)
+
     def view(self, t: Translator) -> Reply:
-        return Reply(esc(t.gettext("Type the name of the person who showed you this credential, as on their ID "
-                                   "card.")))
+        _ = t.gettext
+        if "phone" not in self.by:
+            return Reply(esc(_("Type the name of the person who showed you this credential, as on their ID card.")))
+        if "name" not in self.by:
+            return Reply(esc(_("Type the phone number of the person who showed you this credential.")))
+        return Reply(esc(_("Type the name of the person who showed you this credential, as on their ID card, or "
+                           "their phone number.")))
 
 
 @dataclass
 class HolderAnswer(Screen):
-    name: str = ""
+    name: str = ""  # or the phone number typed
+    phone: bool = False
     matches: bool = False
 
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
         if self.matches:
             return Reply("✅ " + esc(_("Yes: this credential was issued to {name}.").format(name=self.name)))
+        if self.phone:
+            return Reply("❌ " + esc(_("No: this credential was not issued to the person with the number "
+                                       "{number}.").format(number=self.name)))
         return Reply("❌ " + esc(_("No: this credential was not issued to {name} (check the spelling on the ID "
                                    "card).").format(name=self.name)))
 
@@ -89,12 +107,19 @@ class HolderAnswer(Screen):
 # -- behaviour ----------------------------------------------------------------------------------
 
 def _result(turn: Turn, verdict: Verdict) -> list[Screen]:
-    credential: dict[str, Any] = verdict.credential or {}
-    subject = credential.get("credentialSubject") or {}
-    achievement = subject.get("achievement") or {}
-    issuer = credential.get("issuer") or {}
-    issued = credential.get("validFrom")
-    identities = [i for i in subject.get("identifier") or [] if i.get("identityType") == "name"]
+    # Only a valid credential is described; anything else signed with our keys (a status list) is
+    # not a credential, and its fields may be of any shape.
+    credential: dict[str, Any] = verdict.credential or {} if verdict.valid or verdict.revocation else {}
+    subject = part(credential, "credentialSubject")
+    achievement = part(subject, "achievement")
+    issuer = part(credential, "issuer")
+    issued = credential.get("validFrom") if isinstance(credential.get("validFrom"), str) else None
+    listed = subject.get("identifier")
+    identities = [i for i in listed if isinstance(i, dict) and i.get("identityType") in CHECKABLE] \
+        if isinstance(listed, list) else []
+    check = (int(turn.state.get("check") or 0) + 1) % 10**6
+    turn.state["check"] = check
+    turn.state.pop("holder", None)
     if verdict.valid and identities:  # kept to answer "was it issued to ...?", nothing personal
         turn.state["holder"] = identities
     revoked = verdict.revocation.at if verdict.revocation else None
@@ -103,7 +128,13 @@ def _result(turn: Turn, verdict: Verdict) -> list[Screen]:
         issuer=excerpt(str(issuer.get("name") or issuer.get("id") or ""), 200),
         issued=dt.datetime.fromisoformat(str(issued).replace("Z", "+00:00")).date() if issued else None,
         revoked_at=revoked.date() if revoked else None,
-        revocation_reason=verdict.revocation.reason if verdict.revocation else None, named=bool(identities))]
+        revocation_reason=verdict.revocation.reason if verdict.revocation else None,
+        named=_kinds(identities) if verdict.valid else (), check=check)]
+
+
+def _kinds(identities: list[dict[str, Any]]) -> tuple[str, ...]:
+    types = {i.get("identityType") for i in identities}
+    return tuple(kind for identity_type, kind in CHECKABLE.items() if identity_type in types)
 
 
 @FLOW.command("verify", N_("check a credential someone showed you"), order=28)
@@ -128,18 +159,20 @@ def verify_file(turn: Turn, upload: Upload) -> list[Screen]:
 
 
 @CHECK_HOLDER.handles
-def check_holder(turn: Turn) -> list[Screen]:
-    if not turn.state.get("holder"):
-        return [VerifyPrompt(turn.lang)]
-    turn.state["resume"] = turn.step
+def check_holder(turn: Turn, check: int) -> list[Screen]:
+    if not turn.state.get("holder") or check != turn.state.get("check"):
+        return [VerifyPrompt(turn.lang, stale=True)]
+    if turn.step != "verify_name":  # tapped twice: still one question, and back to where they were
+        turn.state["resume"] = turn.step
     turn.step = "verify_name"
-    return [AskHolder(turn.lang)]
+    return [AskHolder(turn.lang, by=_kinds(turn.state["holder"]))]
 
 
 @FLOW.on_step_text("verify_name")
 def holder_name(turn: Turn, text: str) -> list[Screen]:
-    identities = turn.state.pop("holder", None) or []
+    identities = turn.state.get("holder") or []  # kept: the employer may check another name or number
     turn.step = turn.state.pop("resume", None) or "ready"
     name = " ".join(text.split())[:80]
-    return [HolderAnswer(turn.lang, name=name,
-                         matches=holder_is({"credentialSubject": {"identifier": identities}}, name))]
+    key = turn.issuer.keys.identity_key() if turn.issuer is not None else None
+    return [HolderAnswer(turn.lang, name=name, phone=bool(phone_numbers(name)),
+                         matches=holder_is({"credentialSubject": {"identifier": identities}}, name, key))]

@@ -13,7 +13,9 @@ from bot.credentials.certificate import CertificateText
 from bot.credentials.certificate import render as render_certificate
 from bot.credentials.models import Credential
 from bot.credentials.sharing import linkedin_url, verification_url
+from bot.credentials.signing import holder_is, unchecked_document
 from bot.dialogue.core import Attachment, Button, Flow, Int, Reply, Screen, Turn, command_data
+from bot.dialogue.flows.courses import course_title
 from bot.dialogue.flows.pathways import NEXT
 from bot.dialogue.html import esc, excerpt
 from bot.i18n import N_, Translator
@@ -46,8 +48,7 @@ def facts(session: Session, credential: Credential, lang: str) -> Facts:
     course = session.get(Course, credential.course_id)
     assert course is not None
     provider = session.get(Provider, course.provider_id)
-    title = localized((course.original or {}).get("title") or course.title, lang)[0] or course.code
-    return Facts(credential.id, credential.uuid, course.id, title,
+    return Facts(credential.id, credential.uuid, course.id, course_title(course, lang),
                  (localized(provider.name, lang)[0] if provider else "") or "", credential.issued_at,
                  credential.revoked_at is not None, credential.revocation_reason, credential.jws)
 
@@ -179,6 +180,17 @@ def own(turn: Turn, credential_id: int) -> Credential | None:
     return credential
 
 
+def usable(turn: Turn, credential_id: int) -> tuple[Credential | None, list[Screen]]:
+    """The learner's credential to send or share, or what to say instead (not theirs; revoked: the
+    buttons of the message that brought it stay, but a revoked credential is not handed out again)."""
+    credential = own(turn, credential_id)
+    if credential is None or turn.issuer is None:
+        return None, [NoSuchCredential(turn.lang)]
+    if credential.revoked_at is not None:
+        return None, [Revoked(turn.lang, credential=facts(turn.session, credential, turn.lang))]
+    return credential, []
+
+
 @FLOW.command("mycredentials", N_("your certificates"), needs_consent=True, order=25)
 def my_credentials(turn: Turn) -> list[Screen]:
     rows = turn.session.scalars(select(Credential).where(Credential.learner_id == turn.learner.id)
@@ -188,18 +200,22 @@ def my_credentials(turn: Turn) -> list[Screen]:
 
 @FILE.handles
 def send_file(turn: Turn, credential_id: int) -> list[Screen]:
-    credential = own(turn, credential_id)
-    return [CredentialFile(turn.lang, credential=facts(turn.session, credential, turn.lang))] if credential else [
-        NoSuchCredential(turn.lang)]
+    credential, instead = usable(turn, credential_id)
+    if credential is None:
+        return instead
+    return [CredentialFile(turn.lang, credential=facts(turn.session, credential, turn.lang))]
 
 
 @PICTURE.handles
 def send_picture(turn: Turn, credential_id: int) -> list[Screen]:
-    credential = own(turn, credential_id)
+    credential, instead = usable(turn, credential_id)
     if credential is None or turn.issuer is None:
-        return [NoSuchCredential(turn.lang)]
+        return instead
     c = facts(turn.session, credential, turn.lang)
+    # The name the credential was issued to (a later /name changes new certificates only).
     name = turn.learner.display_name
+    if name and not holder_is(unchecked_document(c.jws), name):
+        name = None
     t = turn.t
     text = CertificateText(
         heading=t.gettext("Certificate of completion"),
@@ -212,9 +228,9 @@ def send_picture(turn: Turn, credential_id: int) -> list[Screen]:
 
 @SHARE.handles
 def share(turn: Turn, credential_id: int) -> list[Screen]:
-    credential = own(turn, credential_id)
+    credential, instead = usable(turn, credential_id)
     if credential is None or turn.issuer is None:
-        return [NoSuchCredential(turn.lang)]
+        return instead
     c = facts(turn.session, credential, turn.lang)
     url = verification_url(turn.issuer.public_url, c.uuid)
     return [ShareText(turn.lang, credential=c, verify_url=url, linkedin=linkedin_url(

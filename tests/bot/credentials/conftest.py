@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft201909Validator
 
+from bot.clock import utcnow
 from bot.credentials.issuing import Issuer
 from bot.credentials.keys import KeyStore
 from catalog.app import CatalogApp
@@ -45,9 +46,10 @@ def issuer(keystore: KeyStore) -> Issuer:
 
 
 @pytest.fixture
-def db(sample_app: CatalogApp) -> Iterator[Any]:
-    """A session on the sample database (rolled back at the end)."""
+def db(sample_app: CatalogApp, keystore: KeyStore) -> Iterator[Any]:
+    """A session on the sample database (rolled back at the end), with the issuer's keys as at start."""
     with sample_app.write_sessions() as session:
+        keystore.ensure(session, utcnow())
         yield session
         session.rollback()
 

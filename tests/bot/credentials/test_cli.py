@@ -82,9 +82,9 @@ def test_complete_revoke_keys_status_list_and_verify(advisor: tuple[Settings, li
     assert len(jwks["keys"]) == 2 and all("d" not in k for k in jwks["keys"])
     (tmp_path / "jwks.json").write_text(json.dumps(jwks), encoding="utf-8")
 
-    assert main(["verify", str(tmp_path / "first.jwt"), "--name", "Sokha Chan"]) == 0  # after the rotation
-    assert "issued to that name: yes" in capsys.readouterr().out
-    assert main(["verify", str(tmp_path / "first.jwt"), "--name", "Someone Else"]) == 1
+    assert main(["verify", str(tmp_path / "first.jwt"), "--holder", "Sokha Chan"]) == 0  # after the rotation
+    assert "issued to that person: yes" in capsys.readouterr().out
+    assert main(["verify", str(tmp_path / "first.jwt"), "--holder", "Someone Else"]) == 1
     assert main(["revoke", f"urn:uuid:{second.uuid}", "--reason", "issued by mistake"]) == 0
     assert main(["revoke", f"urn:uuid:{second.uuid}", "--reason", "twice"]) == 65
     capsys.readouterr()

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.credentials import signing
+from bot.credentials.document import phone_numbers
 from bot.credentials.issuing import CredentialError, Issuer, public_keys, revoked_here, verify_here
 from bot.credentials.keys import KeyStore, jwks
 from bot.credentials.models import Credential
@@ -91,6 +92,43 @@ def test_the_holder_is_a_salted_hash_never_a_name(db: Session, issuer: Issuer) -
     nameless = issuer.complete(db, enrolled(db, course, name=None), actor="operator", now=NOW)
     subject = payload(nameless.credential.jws)["credentialSubject"]
     assert "identifier" not in subject and subject["id"].startswith("urn:uuid:")
+
+
+def test_a_shared_phone_number_is_a_second_identity(db: Session, issuer: Issuer, schemas: list[Any]) -> None:
+    course = courses(db)[0]
+    enrolment = enrolled(db, course, name="Sokha Chan")
+    person = db.get(Learner, enrolment.learner_id)
+    assert person is not None
+    person.phone = "+85512345678"
+    token = issuer.complete(db, enrolment, actor="operator", now=NOW).credential.jws
+    document = payload(token)
+    assert problems(schemas, document) == []
+    assert "12345678" not in base64.urlsafe_b64decode(token.split(".")[1] + "==").decode()
+    name, phone = document["credentialSubject"]["identifier"]
+    assert (name["identityType"], phone["identityType"]) == ("name", "ext:phoneNumber")
+    assert name["salt"] != phone["salt"]  # one hash cannot be tested against the other's salt
+    # However the employer writes the number: with or without the country code, spaces or dashes.
+    key = issuer.keys.identity_key()
+    for typed in ("+855 12 345 678", "012 345 678", "012-345-678", "85512345678", "Sokha Chan", "SOKHA  CHAN",
+                  "Sokha\u200bChan".replace("\u200b", " \u200b")):
+        assert verify_here(db, token, NOW, holder=typed, identity_key=key).holder_matches is True, typed
+    for typed in ("012 345 679", "+84 12 345 678", "12", "Sokha", ""):
+        assert verify_here(db, token, NOW, holder=typed, identity_key=key).holder_matches is False, typed
+    # The number is keyed with the advisor's secret: without it, not even the right number can be tested
+    # (so no one can recover it by trying every number either).
+    offline = verify_here(db, token, NOW, holder="012 345 678")
+    assert offline.holder_matches is False and offline.warnings
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("012 345 678", ["+85512345678"]),  # a Cambodian mobile, written the local way
+    ("0912 345 678", ["+84912345678"]),  # a Vietnamese one
+    ("+66 81 234 5678", ["+66812345678"]),  # any country, written with its code
+    ("(+855) 12-345-678", ["+85512345678"]),
+    ("12345", []), ("Sok Dara", []), ("+855 12 345 678 ext 9", []), ("", []),
+])
+def test_phone_numbers(text: str, numbers: list[str]) -> None:
+    assert phone_numbers(text) == numbers
 
 
 def test_completion_is_recorded_once_and_illegal_transitions_change_nothing(db: Session, issuer: Issuer) -> None:
@@ -171,6 +209,7 @@ def test_each_forgery_is_refused_for_the_right_reason(db: Session, issuer: Issue
 
 def test_rotation_keeps_old_credentials_valid(db: Session, tmp_path: Any) -> None:
     keys = KeyStore(tmp_path / "keys", PUBLIC_URL, bits=2048)
+    keys.ensure(db, NOW)
     issuer = Issuer(keys, PUBLIC_URL)
     before = issuer.complete(db, enrolled(db, courses(db)[3]), actor="operator", now=NOW)
     new_kid = keys.rotate(db, NOW)

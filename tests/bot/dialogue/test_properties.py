@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.demo.emulator import parse_html
 from bot.dialogue.conversation import Conversation
-from bot.dialogue.core import Int, OneOf, Other, Press, Text
+from bot.dialogue.core import SAY, SHARE_CONTACT, Contact, Int, OneOf, Other, Press, Text
 from bot.dialogue.flows import build_router
 from bot.dialogue.html import MAX_MESSAGE, split_message, utf16_len
 from bot.i18n import Catalogs
@@ -46,7 +46,9 @@ def example(arg: Any) -> Any:
 VALID = [a.data(None if a.arg is None else example(a.arg)) for a in ROUTER.actions.values()] + ["/choose"]
 DATA = st.one_of(st.sampled_from(VALID), st.text(max_size=70),
                  st.builds(lambda v, s: v[: len(v) // 2] + s, st.sampled_from(VALID), st.text(max_size=8)))
-INPUTS = st.lists(st.one_of(TEXTS.map(Text), DATA.map(Press), st.just(Other())), min_size=1, max_size=6)
+CONTACTS = st.builds(Contact, st.one_of(st.text(max_size=20), st.sampled_from(["85512345678", "+84912345678"])),
+                     st.booleans())
+INPUTS = st.lists(st.one_of(TEXTS.map(Text), DATA.map(Press), st.just(Other()), CONTACTS), min_size=1, max_size=6)
 COUNTER = iter(range(10**9))
 
 
@@ -59,7 +61,7 @@ def check(screens: list[Any]) -> None:
             assert plain.strip() and utf16_len(plain) <= MAX_MESSAGE
         for row in reply.buttons:
             for label, data in row:
-                assert label.strip() and (data.startswith("url:https://") or (
+                assert label.strip() and (data.startswith("url:https://") or data in (SHARE_CONTACT, SAY) or (
                     len(data.encode()) <= 64 and ROUTER.decode(data) is not None))
 
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import pytest
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
+from bot.clock import utcnow
 from bot.credentials.issuing import Issuer
 from bot.credentials.keys import KeyStore
 from bot.demo.emulator import BotApiEmulator
@@ -33,7 +34,10 @@ def services(sample_app: CatalogApp, sample: Recommender, tmp_path_factory: pyte
     settings = Settings(catalog=sample_app.settings, telegram=TelegramSettings.from_env({}),
                         credentials=CredentialSettings.from_env({"ADVISOR_PUBLIC_URL": PUBLIC_URL}))
     issuer = Issuer(KeyStore(tmp_path_factory.mktemp("keys"), PUBLIC_URL, bits=2048), PUBLIC_URL)
-    conversation = Conversation(build_router(), translations, sample, issuer=issuer, admins=frozenset({str(ADMIN_ID)}))
+    with sample_app.write_sessions.begin() as session:  # as make_issuer does when the bot starts
+        issuer.keys.ensure(session, utcnow())
+    conversation = Conversation(build_router(), translations, sample, issuer=issuer, admins=frozenset({str(ADMIN_ID)}),
+                                catalog_settings=sample_app.settings)
     return Services(settings, sample_app, sample, translations, conversation, issuer)
 
 

@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 
 from bot.credentials.models import Credential
 from bot.demo.emulator import BotMessage, TgUser
+from bot.i18n import Catalogs
 from bot.learners.models import Learner
 from bot.services import Services
+from catalog.storage.models import Course, Provider
 from tests.bot.telegram.conftest import ADMIN_ID, running_bot
 from tests.support import Chat, course_ids, emulator, mostly, new_user
 
@@ -34,6 +36,20 @@ async def agreed(chat: Chat, lang: str) -> None:
     await chat.emu.wait_for(lambda: chat.emu.message(chat.user.id, privacy.message_id).edits > current.edits, 30)
 
 
+async def enrol_in_first(chat: Chat, lang: str, services: Services) -> tuple[BotMessage, str]:
+    """Agree, state the goal, enrol in the first course: the confirmation and the course's PROVIDER:CODE."""
+    await agreed(chat, lang)
+    [results] = await chat.say(GOALS[lang])
+    course_id = course_ids(results)[0]
+    [enrolled] = await chat.press(results, f"c.e:{course_id}")
+    with services.catalog.sessions() as s:
+        course = s.get(Course, course_id)
+        assert course is not None
+        provider = s.get(Provider, course.provider_id)
+        assert provider is not None
+        return enrolled, f"{provider.code}:{course.code}"
+
+
 def credentials_of(services: Services, user_id: int) -> list[Credential]:
     with services.catalog.sessions() as s:
         learner = s.scalar(select(Learner).where(Learner.external_id == str(user_id)))
@@ -48,21 +64,12 @@ def test_enrolment_to_a_trusted_credential(services: Services, lang: str) -> Non
             learner = Chat(emu, new_user({"km": "en", "vi": "vi", "en": "en"}[lang]))
             admin = Chat(emu, TgUser(ADMIN_ID, first_name="Admin", language_code="en"))
             employer = Chat(emu, new_user("en"))
-            await agreed(learner, lang)
-            [results] = await learner.say(GOALS[lang])
-            course_id = course_ids(results)[0]
-            [enrolled] = await learner.press(results, f"c.e:{course_id}")
+            enrolled, key = await enrol_in_first(learner, lang, services)
             assert mostly(lang, enrolled.text) and any(d == "u.s" for row in enrolled.buttons for _, d in row)
             [ask] = await learner.press(enrolled, "u.s")  # "Add my name"
             assert mostly(lang, ask.text)
             [saved] = await learner.say(NAMES[lang])
             assert NAMES[lang] in saved.text and mostly(lang, saved.text)
-            with services.catalog.sessions() as s:
-                from catalog.storage.models import Course, Provider
-
-                course = s.get(Course, course_id)
-                assert course is not None
-                key = f"{s.get(Provider, course.provider_id).code}:{course.code}"  # type: ignore[union-attr]
 
             # The provider's completion, confirmed by an admin in the chat; confirmed again: one credential.
             mark = emu.last_message_id(learner.user.id)
@@ -136,5 +143,48 @@ def test_admin_commands_do_not_exist_for_anyone_else(services: Services) -> None
             assert "do not know this command" in answer.text
             [answer] = await someone.say("/revoke 00000000-0000-0000-0000-000000000000 because")
             assert "do not know this command" in answer.text
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("lang", ["km", "vi", "en"])
+def test_the_phone_number_through_telegrams_contact_button(services: Services, lang: str) -> None:
+    """No name, but the learner's own number (shared with Telegram's button, never typed): the credential
+    can be checked with it, however the employer writes it, and the number is not in the file."""
+
+    async def scenario() -> None:
+        async with emulator() as emu, running_bot(services, emu):
+            learner = Chat(emu, new_user(lang))
+            admin = Chat(emu, TgUser(ADMIN_ID, first_name="Admin", language_code="en"))
+            employer = Chat(emu, new_user("en"))
+            enrolled, key = await enrol_in_first(learner, lang, services)
+            [no_name] = await learner.press(enrolled, "u.n")  # "Skip": no name on certificates
+            assert mostly(lang, no_name.text)
+            [question] = await learner.press(no_name, "u.p")  # "Add my phone number"
+            share = Catalogs().translator(lang).gettext("📱 Share my phone number")
+            assert mostly(lang, question.text) and emu.keyboard(learner.user.id)[0] == [share]
+            mark = emu.last_message_id(learner.user.id)
+            emu.tap_keyboard(learner.user, share, phone_number="+85512345678")
+            [saved] = await emu.replies(learner.user.id, mark, 1, 30)
+            assert "…678" in saved.text and mostly(lang, saved.text)
+            assert emu.keyboard(learner.user.id) == []  # the keyboard is gone with the answer
+
+            await admin.say(f"/complete {key} {learner.user.id}")
+            [credential] = credentials_of(services, learner.user.id)
+            assert b"345678" not in credential.jws.encode()
+
+            [verdict] = await employer.upload("credential.jwt", credential.jws.encode())
+            assert verdict.text.startswith("✅ Valid credential")
+            [asked] = await employer.press(verdict, "v.h")
+            assert "phone number" in asked.text and "name" not in asked.text
+            [yes] = await employer.say("012 345 678")  # written the local way
+            assert yes.text.startswith("✅ Yes")
+            await employer.press(verdict, "v.h")
+            [no] = await employer.say("012 345 999")
+            assert no.text.startswith("❌ No") and "number" in no.text
+            # After another verification, the first one's button would check the wrong credential.
+            await employer.upload("credential.jwt", credential.jws.encode())
+            [stale] = await employer.press(verdict, "v.h")
+            assert stale.text.startswith("That button is out of date.")
 
     asyncio.run(scenario())

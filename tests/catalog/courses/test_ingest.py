@@ -65,7 +65,7 @@ def test_active_false_retires(session, settings):
 def test_csv_needs_a_known_provider(session, settings):
     body = f"{CSV_HEADER}\n{csv_row()}\n".encode()
     report = ingest_bytes(session, settings, body, "c.csv", "test-school")
-    assert not report.ok and "unknown provider" in str(report.problems[0])
+    assert not report.ok and report.problems[0].kind == "unknown_provider"
     ingest_bytes(session, settings, catalog_json(), "provider.json")
     report = ingest_bytes(session, settings, body, "c.csv", "test-school")
     assert report.ok and report.created == ["SEW-1"]

@@ -29,6 +29,7 @@ def _learners_and_enrolments() -> None:
         sa.Column("source", sa.String(length=64), nullable=True),
         sa.Column("consented_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("display_name", sa.String(length=80), nullable=True),
+        sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("name_asked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("blocked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
@@ -85,7 +86,6 @@ def _events_credentials_reminders() -> None:
         sa.Column("kid", sa.String(length=300), nullable=False),
         sa.Column("jws", sa.Text(), nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revocation_reason", sa.String(length=500), nullable=True),
         sa.Column("revoked_by", sa.String(length=64), nullable=True),
@@ -179,8 +179,8 @@ def upgrade() -> None:
         # batch mode would, cascades the delete of the old table to enrolments and dialogues.
         for column in ("step", "state", "state_version"):
             op.drop_column("learners", column)
-        for column in ("display_name", "name_asked_at", "blocked_at"):
-            kind = sa.String(length=80) if column == "display_name" else sa.DateTime(timezone=True)
+        for column, kind in (("display_name", sa.String(length=80)), ("phone", sa.String(length=20)),
+                             ("name_asked_at", sa.DateTime(timezone=True)), ("blocked_at", sa.DateTime(timezone=True))):
             op.add_column("learners", sa.Column(column, kind, nullable=True))
         op.drop_index("ix_processed_updates_claimed_at", table_name="processed_updates")
         op.drop_table("processed_updates")

@@ -1,4 +1,4 @@
-"""Guided discovery: sectors, jobs, and a job's courses."""
+"""Guided discovery: kinds of work, jobs, and a job's courses (kept to the kind's fields of training)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ def test_sectors_jobs_and_results_in_the_sector(talk: Talk, db: Any) -> None:
     [back] = talk.press("g.b")
     assert isinstance(back, Sectors) and back.replace
     [results] = talk.press("g.j:electrical.0")
-    assert isinstance(results, Results) and results.sector == "electrical" and results.goal == JOBS["electrical"][0]
-    assert results.items and all(db[1].courses[i.course_id - 1].sector == "electrical" for i in results.items)
+    assert isinstance(results, Results) and results.sectors == ("0713",) and results.goal == JOBS["electrical"][0]
+    assert results.items and all(db[1].courses[i.course_id - 1].sector == "0713" for i in results.items)
 
 
 def test_a_job_that_does_not_exist_shows_the_sectors(talk: Talk) -> None:

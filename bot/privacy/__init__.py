@@ -1,0 +1,1 @@
+"""What the advisor holds about a person, handed over on request (/mydata)."""

@@ -1,0 +1,1 @@
+"""Outreach programmes' tools: campaigns (a deep link and its QR code) and privacy-safe results."""
