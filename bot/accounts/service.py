@@ -60,6 +60,9 @@ def request(session: Session, learner: Learner, kind: str, organisation: str, co
     """A new request (or the pending one, updated): one open request per person and kind."""
     open_one = session.scalar(select(Account).where(Account.learner_id == learner.id, Account.kind == kind,
                                                     Account.status.in_((PENDING, APPROVED))))
+    if open_one is not None and open_one.status == APPROVED and kind == PROVIDER and open_one.provider_id is None:
+        open_one.status = REMOVED  # its provider was deleted from the catalog: a new request starts over
+        open_one = None
     if open_one is not None and open_one.status == APPROVED:
         raise AccountError("approved_already")
     row = open_one or Account(learner_id=learner.id, kind=kind, status=PENDING)
@@ -73,17 +76,23 @@ def request(session: Session, learner: Learner, kind: str, organisation: str, co
 
 def slug(name: str) -> str:
     """A provider code made from an organisation's name: "Trường Nghề Cần Thơ" → "truong-nghe-can-tho"."""
-    words = re.findall(r"[a-z0-9]+", fold(name))
-    return "-".join(words)[:32].strip("-") or "provider"
+    words = re.findall(r"[a-z0-9]+", fold(name))  # Khmer script has no Latin letters: a neutral code
+    return "-".join(words)[:32].strip("-") or "org"
 
 
-def _provider_for(session: Session, account: Account) -> Provider:
-    """The catalog provider an approved provider account acts for: one with the same name, or a new
-    one (so that nobody has to write a file describing their organisation first)."""
+def same_name(session: Session, account: Account) -> Provider | None:
+    """A catalog provider whose name (in any language) is the one the request gives: the admin may link
+    the account to it, explicitly, after checking who asks (a name alone proves nothing)."""
     key = fold(account.organisation)
-    for provider in session.scalars(select(Provider)):
+    for provider in session.scalars(select(Provider).order_by(Provider.id)):
         if any(fold(name) == key for name in (provider.name or {}).values()):
             return provider
+    return None
+
+
+def _new_provider(session: Session, account: Account) -> Provider:
+    """A new catalog provider for an approved account, made from the organisation's name (so that
+    nobody has to write a file describing their organisation first)."""
     base, n = slug(account.organisation), 1
     code = base if len(base) >= 2 else f"p-{base}"
     while session.scalar(select(Provider.id).where(Provider.code == code)) is not None:
@@ -97,16 +106,21 @@ def _provider_for(session: Session, account: Account) -> Provider:
     return provider
 
 
-def decide(session: Session, account_id: int, *, approve: bool, admin_ref: str, now: dt.datetime) -> Account:
-    """Approve or refuse a pending request (an approved provider gets its catalog provider)."""
+def decide(session: Session, account_id: int, *, approve: bool, admin_ref: str, now: dt.datetime,
+           link: bool = False) -> Account:
+    """Approve or refuse a pending request. An approved provider account gets a new catalog provider,
+    or, when the admin chose ``link``, the existing one of the same name."""
     account = session.get(Account, account_id)
     if account is None:
         raise AccountError("no_account")
     if account.status != PENDING:
         raise AccountError("decided_already")
+    existing = same_name(session, account) if link else None
+    if link and existing is None:
+        raise AccountError("no_account")
     account.status, account.decided_at, account.decided_by = (APPROVED if approve else REFUSED), now, admin_ref
     if approve and account.kind == PROVIDER:
-        account.provider_id = _provider_for(session, account).id
+        account.provider_id = (existing or _new_provider(session, account)).id
     return account
 
 
@@ -118,8 +132,8 @@ def remove(session: Session, account_id: int, *, admin_ref: str, now: dt.datetim
     return account
 
 
-def accounts(session: Session, *, status: str | None = None) -> list[Account]:
-    query = select(Account).order_by(Account.requested_at.desc(), Account.id.desc())
-    if status is not None:
-        query = query.where(Account.status == status)
+def accounts(session: Session, *, statuses: tuple[str, ...] = (PENDING, APPROVED), limit: int = 40) -> list[Account]:
+    """Open requests first, then approved accounts, newest first."""
+    query = select(Account).where(Account.status.in_(statuses)).order_by(
+        (Account.status != PENDING), Account.requested_at.desc(), Account.id.desc()).limit(limit)
     return list(session.scalars(query))

@@ -1,10 +1,12 @@
 """Alerts about new courses and admins' announcements, written into the outbox.
 
-Matching runs whenever the catalog grows (after a provider's upload, in the worker that applied it;
-and in every worker's housekeeping when it sees a newer catalog version): for each subscription, the
-courses changed since it last looked that the recommender now ranks for its goal are announced, each
-once (a unique row per subscription and course, so two workers never send the same alert). The
-outbox then sends them within Telegram's limits; a learner who blocked the bot is skipped and marked.
+Matching runs whenever the recommender has loaded a newer catalog (after a provider's upload, in the
+worker that applied it; in every worker's housekeeping otherwise, and every ten minutes in case a
+round failed): for each subscription, the courses changed since it last looked that the recommender
+ranks for its goal are announced, each once (a unique row per subscription and course, so two workers
+never send the same alert). Think, then write: the ranking runs with no transaction open, then one
+short transaction per alert records it and writes the message. The outbox sends them within
+Telegram's limits; a learner who blocked the bot is skipped and marked.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +56,18 @@ def subscription(session: Session, learner: Learner) -> AlertSubscription | None
 
 
 @dataclass(frozen=True)
+class Due:
+    """A subscription to look at: its goal, and the courses that changed since it last looked."""
+
+    subscription_id: int
+    learner_id: int
+    goal: str
+    filters: dict[str, Any]
+    language: str | None
+    changed: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Match:
     learner: Learner
     goal: str
@@ -62,32 +77,45 @@ class Match:
 Recommend = Callable[..., Recommendation]
 
 
-def matches(session: Session, recommend: Recommend, now: dt.datetime) -> list[Match]:
-    """The alerts due now, recorded as sent (in the caller's transaction, which writes the messages too)."""
-    version = catalog_version(session)
+def due(session: Session, version: int) -> list[Due]:
+    """The subscriptions that have not seen catalog ``version`` (the one the recommender has loaded:
+    a newer one in the database is not in its index yet, and waits for the next round)."""
     out = []
     for sub, learner in session.execute(select(AlertSubscription, Learner).join(Learner).where(
             AlertSubscription.since_version < version, Learner.blocked_at.is_(None),
             Learner.consented_at.is_not(None))).all():
-        changed = set(session.scalars(select(Course.id).where(Course.active,
-                                                              Course.changed_in_version > sub.since_version)))
-        sub.since_version = version
-        if not changed:
-            continue
-        rec = recommend(sub.goal, Filters.from_dict(sub.filters), top_k=ALERT_TOP, lang=learner.language)
-        found = []
-        for result in rec.results:
-            if result.course.id not in changed or len(found) == MAX_PER_ALERT:
-                continue
-            try:
-                with session.begin_nested():  # another worker may have announced it just now
-                    session.add(AlertSent(subscription_id=sub.id, course_id=result.course.id, sent_at=now))
-            except IntegrityError:
-                continue
-            found.append((result.course.id, result.title))
-        if found:
-            out.append(Match(learner, sub.goal, found))
+        changed = frozenset(session.scalars(select(Course.id).where(
+            Course.active, Course.changed_in_version > sub.since_version, Course.changed_in_version <= version)))
+        out.append(Due(sub.id, learner.id, sub.goal, dict(sub.filters), learner.language, changed))
     return out
+
+
+def found(item: Due, recommend: Recommend) -> list[tuple[int, str]]:
+    """The changed courses the recommender ranks for the goal (run with no transaction open)."""
+    if not item.changed:
+        return []
+    rec = recommend(item.goal, Filters.from_dict(item.filters), top_k=ALERT_TOP, lang=item.language)
+    return [(r.course.id, r.title) for r in rec.results if r.course.id in item.changed][:MAX_PER_ALERT]
+
+
+def record(session: Session, item: Due, courses: list[tuple[int, str]], version: int,
+           now: dt.datetime) -> Match | None:
+    """Write what is announced (each course once per subscription, whichever worker gets there first)
+    and move the subscription on to ``version``; the caller writes the message in the same transaction."""
+    sub = session.get(AlertSubscription, item.subscription_id)
+    learner = session.get(Learner, item.learner_id)
+    if sub is None or learner is None or sub.since_version >= version:
+        return None  # unsubscribed, erased, or another worker did it
+    sub.since_version = version
+    new = []
+    for course_id, title in courses:
+        try:
+            with session.begin_nested():
+                session.add(AlertSent(subscription_id=sub.id, course_id=course_id, sent_at=now))
+        except IntegrityError:
+            continue
+        new.append((course_id, title))
+    return Match(learner, sub.goal, new) if new else None
 
 
 def audience(session: Session) -> list[Learner]:

@@ -458,6 +458,8 @@ class Router:
 
     def dispatch(self, turn: Turn, inp: Input) -> list[Screen]:
         turn.menu = self.menu()
+        if isinstance(inp, Start | Command) and turn.step in self.step_texts:
+            turn.step = "ready" if turn.consented else turn.step  # a command leaves an open question
         if isinstance(inp, Start):
             return self._command(turn, self.commands["start"], inp, inp.payload)
         if isinstance(inp, Command):

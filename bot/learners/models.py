@@ -22,7 +22,7 @@ class Learner(Base):
     channel: Mapped[str] = mapped_column(String(16), nullable=False)
     external_id: Mapped[str] = mapped_column(String(64), nullable=False)
     language: Mapped[str | None] = mapped_column(String(2))
-    source: Mapped[str | None] = mapped_column(String(64))  # campaign code from the deep link
+    source: Mapped[str | None] = mapped_column(String(64), index=True)  # campaign code from the deep link
     consented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # The name the learner chose for certificates (optional, asked once): only its salted hash goes
     # into a credential, so that an employer can check it against the person in front of them.

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.accounts.models import Account
-from bot.alerts.models import AlertSubscription
+from bot.alerts.models import AlertSent, AlertSubscription
 from bot.credentials.models import Credential
 from bot.learners.models import Enrolment, EnrolmentEvent, Learner, Reminder
+from bot.programs.models import Campaign
+from bot.providers.models import PendingUpload
 from catalog.storage.models import Course, Provider
 
 
@@ -34,23 +36,34 @@ def learner_data(session: Session, learner: Learner, now: dt.datetime,
         reminders = session.scalars(select(Reminder).where(Reminder.enrolment_id == enrolment.id))
         enrolments.append({
             "course": f"{provider.code}:{course.code}", "title": course.title, "status": enrolment.status,
-            "enrolled_at": _when(enrolment.created_at),
+            "enrolled_at": _when(enrolment.created_at), "changed_at": _when(enrolment.updated_at),
             "history": [{"from": e.from_status, "to": e.to_status, "by": e.actor, "at": _when(e.at)} for e in events],
             "reminders_sent": [{"kind": r.kind, "about": r.key, "at": _when(r.created_at)} for r in reminders],
         })
-    credentials = [{"id": f"urn:uuid:{c.uuid}", "issued_at": _when(c.issued_at), "revoked_at": _when(c.revoked_at),
-                    "revocation_reason": c.revocation_reason, "signed_credential": c.jws or None}
-                   for c in session.scalars(select(Credential).where(Credential.learner_id == learner.id))]
+    credentials = []
+    for c in session.scalars(select(Credential).where(Credential.learner_id == learner.id)):
+        course = session.get(Course, c.course_id)
+        credentials.append({"id": f"urn:uuid:{c.uuid}", "course": course.code if course else None,
+                            "issued_at": _when(c.issued_at), "revoked_at": _when(c.revoked_at),
+                            "revocation_reason": c.revocation_reason, "signed_credential": c.jws or None})
     alert = session.scalar(select(AlertSubscription).where(AlertSubscription.learner_id == learner.id))
-    roles = [{"kind": a.kind, "organisation": a.organisation, "contact": a.contact, "status": a.status,
-              "requested_at": _when(a.requested_at)}
-             for a in session.scalars(select(Account).where(Account.learner_id == learner.id))]
+    announced = [{"course_id": a.course_id, "at": _when(a.sent_at)} for a in session.scalars(
+        select(AlertSent).where(AlertSent.subscription_id == alert.id))] if alert else []
+    roles = []
+    for a in session.scalars(select(Account).where(Account.learner_id == learner.id)):
+        roles.append({"kind": a.kind, "organisation": a.organisation, "contact": a.contact, "status": a.status,
+                      "requested_at": _when(a.requested_at), "decided_at": _when(a.decided_at),
+                      "files_waiting": [u.filename for u in session.scalars(
+                          select(PendingUpload).where(PendingUpload.account_id == a.id))],
+                      "campaigns": [{"name": c.name, "code": c.code} for c in session.scalars(
+                          select(Campaign).where(Campaign.account_id == a.id))]})
     return {
         "exported_at": now.isoformat(),
         "you": {
             "channel": learner.channel, "telegram_id": learner.external_id, "language": learner.language,
             "came_from_campaign": learner.source, "agreed_to_privacy_notice_at": _when(learner.consented_at),
-            "name_on_certificates": learner.display_name, "phone_for_certificates": learner.phone,
+            "name_on_certificates": learner.display_name, "name_asked_at": _when(learner.name_asked_at),
+            "phone_for_certificates": learner.phone,
             "gender": learner.gender, "age_group": learner.age_band, "first_goal_at": _when(learner.goal_at),
             "first_suggestions_at": _when(learner.recommended_at), "first_seen_at": _when(learner.created_at),
             "last_seen_at": _when(learner.last_seen_at), "blocked_the_bot_at": _when(learner.blocked_at),
@@ -58,7 +71,8 @@ def learner_data(session: Session, learner: Learner, now: dt.datetime,
         "conversation": conversation,
         "enrolments": enrolments,
         "certificates": credentials,
-        "alert": {"goal": alert.goal, "filters": alert.filters, "since": _when(alert.created_at)} if alert else None,
+        "alert": {"goal": alert.goal, "filters": alert.filters, "since": _when(alert.created_at),
+                  "courses_announced": announced} if alert else None,
         "accounts": roles,
     }
 

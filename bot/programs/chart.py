@@ -2,7 +2,8 @@
 
 matplotlib draws the bars, the grid and the axis; it cannot shape Khmer, so it draws no words: every
 label is placed afterwards by :mod:`bot.drawing` (Pillow with raqm) at the positions matplotlib
-computed. A hidden (suppressed) count gets no bar, only its "<10".
+computed. A hidden count gets no bar, only its "<10" (or "–" when it is hidden so that a small one cannot be
+worked out).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class ChartText:
     stages: list[str]  # one label per row, top to bottom
     series: list[str]  # legend: all, women, young people
     hidden: str  # "<10"
+    masked: str = "–"  # hidden so that a small number cannot be worked out
     number: Callable[[int], str] = str  # the reader's way of writing numbers (Babel)
 
 
@@ -45,15 +47,15 @@ def render(text: ChartText, values: list[list[int | None]]) -> bytes:
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((left_px / width_px, bottom_px / height_px, 1 - (left_px + 80) / width_px,
                        1 - (top_px + bottom_px) / height_px))
-    biggest = max([v for line in values for v in line if v is not None] + [1])
+    biggest = max([v for line in values for v in line if v is not None and v >= 0] + [1])
     bar = 0.8 / series
     spots: list[tuple[float, float, int | None]] = []  # (data x of the bar's end, data y, value)
     for s, line in enumerate(values):
         for r, value in enumerate(line):
             y = rows - 1 - r + 0.4 - bar * (s + 0.5)
-            if value is not None:
+            if value is not None and value >= 0:
                 ax.barh(y, value, height=bar * 0.9, color=SERIES_COLOURS[s % len(SERIES_COLOURS)])
-            spots.append((value or 0, y, value))
+            spots.append((value if value is not None and value >= 0 else 0, y, value))
     ax.set_xlim(0, biggest * 1.12)
     ax.set_ylim(-0.6, rows - 0.4)
     ax.set_yticks([])
@@ -84,8 +86,8 @@ def render(text: ChartText, values: list[list[int | None]]) -> bytes:
             top += drawing.line_height(line, size)
     for end, y, value in spots:  # the numbers, after each bar
         x_px, y_px = to_pixels((end, y))
-        label = text.hidden if value is None else text.number(value)
-        drawing.text(draw, x_px + 6, height_px - y_px - 11, label, 16, MUTED if value is None else INK)
+        label = text.hidden if value is None else text.masked if value < 0 else text.number(value)
+        drawing.text(draw, x_px + 6, height_px - y_px - 11, label, 16, MUTED if value is None or value < 0 else INK)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -35,7 +35,9 @@ STAGES = ("started", "language", "goal", "recommended", "enrolled", "completed",
 GENDERS = ("woman", "man", "other", "unsaid")
 AGE_BANDS = ("15-17", "18-24", "25-34", "35+", "unsaid")
 YOUTH = ("15-17", "18-24")  # the ages youth programmes report on (to 24, as the UN counts youth)
-HIDDEN = None  # a suppressed cell
+# A hidden cell: None when it is under 10, MASKED when it is hidden only so that a small one cannot
+# be worked out from it (it may be large: it must not be labelled "<10").
+MASKED = -1
 
 
 def week_of(moment: dt.datetime | dt.date) -> dt.date:
@@ -123,14 +125,13 @@ def _suppress_group(values: dict[str, int], total: int) -> tuple[dict[str, int |
         return dict.fromkeys(values, 0), 0
     if total < THRESHOLD:
         return {k: None for k in values}, None
-    hidden = {k for k, v in values.items() if 0 < v < THRESHOLD}
-    if hidden:
-        shown_left = sorted((v, k) for k, v in values.items() if k not in hidden and v > 0)
-        while sum(values[k] for k in hidden) < THRESHOLD and shown_left:
-            hidden.add(shown_left.pop(0)[1])
-        if sum(values[k] for k in hidden) < THRESHOLD:  # everything is small: the total would give it away
-            return {k: None if k in hidden else v for k, v in values.items()}, None
-    return {k: None if k in hidden else v for k, v in values.items()}, total
+    small = {k for k, v in values.items() if 0 < v < THRESHOLD}
+    masked: set[str] = set()
+    if small:  # with a total of 10 or more, hiding every cell reaches 10: the loop always ends there
+        shown_left = sorted((v, k) for k, v in values.items() if k not in small and v > 0)
+        while sum(values[k] for k in small | masked) < THRESHOLD:
+            masked.add(shown_left.pop(0)[1])
+    return {k: None if k in small else MASKED if k in masked else v for k, v in values.items()}, total
 
 
 def table(counts: dict[str, Counter[str]], columns: list[str]) -> Table:
@@ -182,7 +183,7 @@ def union(counts: Counter[str], cells: dict[str, int | None], members: Iterable[
     members = set(members)
     n = sum(counts[m] for m in members)
     total = sum(counts[c] for c in cells)
-    hidden = [c for c, v in cells.items() if v is None]
+    hidden = [c for c, v in cells.items() if v is None or v == MASKED]
     inside = sum(counts[c] for c in hidden if c in members)
     outside = sum(counts[c] for c in hidden if c not in members)
     if n == 0:
@@ -192,5 +193,10 @@ def union(counts: Counter[str], cells: dict[str, int | None], members: Iterable[
     return n
 
 
+def hidden(value: int | None) -> bool:
+    return value is None or value == MASKED
+
+
 def shown(value: int | None) -> str:
-    return f"<{THRESHOLD}" if value is None else str(value)
+    """A cell as the CSV export writes it ("<10", "–" or the number)."""
+    return f"<{THRESHOLD}" if value is None else "–" if value == MASKED else str(value)

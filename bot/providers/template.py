@@ -111,6 +111,14 @@ def _style_header(sheet: Worksheet, widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
+def _append_text(sheet: Worksheet, values: list[str]) -> None:
+    """A row of text cells: a learner's name such as "=HYPERLINK(…)" stays text, never a formula."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+            cell.data_type = "s"
+
+
 def course_workbook(t: Translator, lang: str) -> bytes:
     """The course template as .xlsx: "courses" (the header and an example row to replace), "help"
     (every column explained) and "fields" (the fields of training with their codes)."""
@@ -167,8 +175,8 @@ def completion_workbook(t: Translator, rows: list[EnrolledRow]) -> bytes:
     sheet.append([ENROLMENT_COLUMN, "course", t.gettext("Course"), t.gettext("Learner"), t.gettext("Enrolled on"),
                   RESULT_COLUMN])
     for row in rows:
-        sheet.append([f"E{row.enrolment_id}", row.course_code, row.course_title, row.learner or "—",
-                      row.enrolled_on.isoformat(), ""])
+        _append_text(sheet, [f"E{row.enrolment_id}", row.course_code, row.course_title, row.learner or "—",
+                             row.enrolled_on.isoformat(), ""])
     _style_header(sheet, [12, 14, 40, 28, 14, 18])
     note = book.create_sheet("help")
     note.append([t.gettext("In the column result write completed or not completed for each learner whose course "

@@ -35,7 +35,7 @@ def preview(session: Session, settings: CatalogSettings, provider: Provider, fil
     """What the file would change, without changing anything (the ingest runs in a savepoint that is
     rolled back), or every problem in it."""
     with session.begin_nested() as trial:
-        report = ingest_bytes(session, settings, data, filename, provider_code=provider.code)
+        report = ingest_bytes(session, settings, data, filename, provider_code=provider.code, courses_only=True)
         trial.rollback()
     return report
 

@@ -192,6 +192,7 @@ async def _housekeeping(data: BotData) -> None:
         jobs: list[tuple[str, Callable[[], Awaitable[None]]]] = [("catalog refresh", lambda: _refresh(data))]
         if elapsed % REMIND_EVERY < REFRESH_EVERY:
             jobs.append(("reminders", lambda: _remind_now(data)))
+            jobs.append(("alerts", lambda: send_alerts(data)))  # also after a round that failed
         if elapsed % PRUNE_EVERY < REFRESH_EVERY:
             jobs.append(("pruning", lambda: asyncio.to_thread(_prune, data)))
         for name, job in jobs:  # one failing job does not skip the others

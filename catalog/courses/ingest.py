@@ -90,10 +90,13 @@ def _upsert_provider(session: Session, record: ProviderRecord) -> tuple[Provider
 
 
 def ingest_bytes(session: Session, settings: CatalogSettings, data: bytes, filename: str,
-                 provider_code: str | None = None, provider_name: str | None = None) -> IngestReport:
+                 provider_code: str | None = None, provider_name: str | None = None,
+                 courses_only: bool = False) -> IngestReport:
     """Validate one upload and apply it in the caller's transaction (which commits it); when the
     report has problems nothing was written. ``provider_name`` creates a provider the file does not
-    describe (a CSV of a new provider), named in the language the name is written in."""
+    describe (a CSV of a new provider), named in the language the name is written in.
+    ``courses_only``: a provider section in the file is checked but not applied (a provider's upload
+    in the chat must not rename the organisation learners see)."""
     report = IngestReport(filename=filename)
     parsed: ParsedUpload = parse_upload(data, filename, gazetteer(), max_bytes=settings.max_upload_bytes,
                                         provider_code=provider_code)
@@ -101,6 +104,8 @@ def ingest_bytes(session: Session, settings: CatalogSettings, data: bytes, filen
     report.provider = parsed.provider_code
     report.titles = {record.code: record.title for record in parsed.courses}
     report.encoding = parsed.encoding
+    if courses_only:
+        parsed.provider = None
     if report.problems:
         return report
     # Serialise writers: the state row is locked until commit (FOR UPDATE on PostgreSQL).

@@ -164,6 +164,7 @@ class Result:
     title_lang: str
     match: dict[str, list[str]]
     reason: str
+    match_level: str = "strong"  # strong, weak (on the topic, but little evidence), none (not a match)
 
     def to_dict(self) -> dict[str, Any]:
         c = self.course

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.accounts import service as accounts
 from bot.accounts.models import APPROVED, PENDING, PROGRAM, PROVIDER, Account
@@ -17,13 +17,14 @@ from bot.dialogue.html import esc
 from bot.i18n import Translator
 from bot.learners.models import Learner
 from catalog.language.text import normalize
-from catalog.storage.models import Provider
+from catalog.storage.models import Course, Provider
 
 FLOW = Flow("ac", "accounts")
 # An admin decides whether or not they agreed to a learner's privacy notice (their role is the check).
 APPROVE = FLOW.action("y", Int(1), needs_consent=False)
 REFUSE = FLOW.action("n", Int(1), needs_consent=False)
 REMOVE = FLOW.action("x", Int(1), needs_consent=False)
+LINK = FLOW.action("l", Int(1), needs_consent=False)  # approve, acting for the existing provider of that name
 KINDS = (PROVIDER, PROGRAM)
 
 
@@ -71,16 +72,23 @@ class RequestForAdmin(Screen):
     organisation: str = ""
     contact: str = ""
     requester: str = ""  # their Telegram id
+    existing: tuple[str, int] | None = None  # a provider of the same name: (code, active courses)
 
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
         what = _("New request for a provider account") if self.kind == PROVIDER else _(
             "New request for a programme account")
-        text = "\n".join(["🆕 <b>" + esc(what) + f" #{self.account_id}</b>",
-                          "🏫 " + esc(self.organisation), "📞 " + esc(self.contact),
-                          esc(_("Telegram ID: {id}").format(id=self.requester))])
-        return Reply(text, [[(_("✅ Approve"), APPROVE.data(self.account_id)),
-                             (_("✖ Refuse"), REFUSE.data(self.account_id))]])
+        lines = ["🆕 <b>" + esc(what) + f" #{self.account_id}</b>", "🏫 " + esc(self.organisation),
+                 "📞 " + esc(self.contact), esc(_("Telegram ID: {id}").format(id=self.requester))]
+        buttons = [[(_("✅ Approve"), APPROVE.data(self.account_id)), (_("✖ Refuse"), REFUSE.data(self.account_id))]]
+        if self.existing:
+            code, courses = self.existing
+            lines.append("⚠️ " + esc(_("A provider with this name exists: {code}, {n} courses. “Approve” makes a new "
+                                       "one; link only after checking with that provider that this person works "
+                                       "for them: they would see its learners.").format(code=code,
+                                                                                         n=t.number(courses))))
+            buttons.append([(_("🔗 Approve for {code}").format(code=code), LINK.data(self.account_id))])
+        return Reply("\n".join(lines), buttons)
 
 
 @dataclass
@@ -195,10 +203,13 @@ def contact(turn: Turn, text: str) -> list[Screen]:
         account = accounts.request(turn.session, turn.learner, kind, name, text, turn.now)
     except accounts.AccountError:
         return [RequestSent(turn.lang, pending=True)]
+    existing = accounts.same_name(turn.session, account) if kind == PROVIDER else None
+    twin = (existing.code, turn.session.scalar(select(func.count()).select_from(Course).where(
+        Course.provider_id == existing.id, Course.active)) or 0) if existing else None
     for admin in admin_learners(turn):
         turn.notify(admin, RequestForAdmin(admin.language or turn.lang, account_id=account.id, kind=kind,
                                            organisation=account.organisation, contact=account.contact,
-                                           requester=turn.visitor.external_id))
+                                           requester=turn.visitor.external_id, existing=twin))
     return [RequestSent(turn.lang)]
 
 
@@ -210,12 +221,12 @@ def admin_learners(turn: Turn) -> list[Learner]:
                                                            Learner.external_id.in_(turn.admins))))
 
 
-def _decide(turn: Turn, account_id: int, approve: bool) -> list[Screen]:
+def _decide(turn: Turn, account_id: int, approve: bool, link: bool = False) -> list[Screen]:
     if not turn.admin:
         return help.unknown(turn)
     try:
         account = accounts.decide(turn.session, account_id, approve=approve, admin_ref=turn.visitor.external_id,
-                                  now=turn.now)
+                                  now=turn.now, link=link)
     except accounts.AccountError as exc:
         return [Decided(turn.lang, account_id=account_id, problem=exc.kind, replace=True)]
     person = turn.session.get(Learner, account.learner_id)
@@ -236,14 +247,17 @@ def refuse(turn: Turn, account_id: int) -> list[Screen]:
     return _decide(turn, account_id, False)
 
 
+@LINK.handles
+def approve_linked(turn: Turn, account_id: int) -> list[Screen]:
+    return _decide(turn, account_id, True, link=True)
+
+
 @FLOW.command("accounts")
 def account_list(turn: Turn) -> list[Screen]:
     if not turn.admin:
         return help.unknown(turn)
     rows = []
-    for account in accounts.accounts(turn.session)[:40]:
-        if account.status not in (PENDING, APPROVED):
-            continue
+    for account in accounts.accounts(turn.session):
         provider = turn.session.get(Provider, account.provider_id) if account.provider_id else None
         rows.append((account.id, account.kind, account.status, account.organisation, provider.code if provider else ""))
     return [AccountList(turn.lang, rows=rows)]

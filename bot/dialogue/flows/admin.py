@@ -200,7 +200,8 @@ def broadcast(turn: Turn) -> list[Screen]:
     if not text:
         return [Report(turn.lang, error=turn.t.gettext("Use: /broadcast TEXT"))]
     turn.state["announcement"] = text
-    return [ConfirmAnnouncement(turn.lang, text=text, recipients=len(alerts.audience(turn.session)))]
+    recipients = [p for p in alerts.audience(turn.session) if p.id != turn.learner.id]
+    return [ConfirmAnnouncement(turn.lang, text=text, recipients=len(recipients))]
 
 
 @BROADCAST.handles

@@ -47,7 +47,7 @@ class MyData(Screen):
                                    "it.")), attachment=Attachment("document", "my-data.json", self.data))
 
 
-@FLOW.command("mydata", N_("everything I keep about you, as a file"), needs_consent=True, order=41)
+@FLOW.command("mydata", N_("everything I keep about you, as a file"), order=41)  # consent or not: it is theirs
 def my_data(turn: Turn) -> list[Screen]:
     data = export.learner_data(turn.session, turn.learner, turn.now, {"step": turn.step, "state": turn.state})
     return [MyData(turn.lang, data=export.as_file(data))]

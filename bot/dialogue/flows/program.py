@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 import segno
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.accounts.models import PROGRAM, Account
 from bot.accounts.service import slug
@@ -19,7 +19,6 @@ from bot.dialogue.core import Attachment, Flow, Int, Reply, Screen, Turn
 from bot.dialogue.flows import accounts, onboarding
 from bot.dialogue.html import esc
 from bot.i18n import N_, Translator
-from bot.learners.models import Learner
 from bot.programs import chart, stats
 from bot.programs.models import Campaign
 from catalog.language.text import normalize
@@ -53,7 +52,9 @@ def formula_safe(cell: str) -> str:
 @dataclass
 class Home(Screen):
     organisation: str = ""
-    campaigns: list[tuple[int, str, str, int | None]] = field(default_factory=list)  # id, name, code, started
+    # (id, name, code): no count per campaign here: with the totals of /stats, two campaigns' numbers
+    # could be subtracted into a small group
+    campaigns: list[tuple[int, str, str]] = field(default_factory=list)
 
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
@@ -61,11 +62,9 @@ class Home(Screen):
         if not self.campaigns:
             lines.append(esc(_("No campaign yet. Make one: you get a link and a QR code to share; everyone who "
                                "starts the bot with it counts towards your results.")))
-        for _id, name, code, started in self.campaigns:
-            lines.append(f"• {esc(name)} ({esc(code)}): " + esc(_("{n} opened the link").format(
-                n=stats.shown(started) if started else "0")))
+        lines += [f"• {esc(name)} ({esc(code)})" for _id, name, code in self.campaigns]
         buttons = [[(_("➕ New campaign"), NEW.data())]]
-        buttons += [[(f"🔗 {name}", LINK.data(campaign_id))] for campaign_id, name, _c, _s in self.campaigns[:10]]
+        buttons += [[(f"🔗 {name}", LINK.data(campaign_id))] for campaign_id, name, _c in self.campaigns[:10]]
         if self.campaigns:
             buttons.append([(_("📊 Results"), RESULTS.data()), (_("⬇ Results as CSV"), EXPORT.data())])
         return Reply("\n".join(lines), buttons)
@@ -119,13 +118,14 @@ class Numbers(Screen):
                 started, enrolled = r.weeks.cells["started"][week], r.weeks.cells["enrolled"][week]
                 lines.append(esc(f"{t.date(dt.date.fromisoformat(week))}: {self._n(t, started)} / "
                                  f"{self._n(t, enrolled)}"))
-        lines += ["", esc(_("Numbers under 10, and any that would let someone work one out, are shown as “<10”. "
-                            "Gender and age are counted only for learners who chose to say them."))]
+        lines += ["", esc(_("Numbers under 10 are shown as “<10”, and numbers hidden so that no one can work "
+                            "out a small one as “–”. Gender and age are counted only for learners who chose to "
+                            "say them."))]
         return Reply("\n".join(lines))
 
     @staticmethod
     def _n(t: Translator, value: int | None) -> str:
-        return stats.shown(value) if value is None else t.number(value)
+        return stats.shown(value) if stats.hidden(value) else t.number(value or 0)
 
 
 @dataclass
@@ -153,10 +153,7 @@ def home(turn: Turn) -> list[Screen]:
     if not turn.roles.program:
         return accounts.ask(turn, PROGRAM)
     account = turn.session.get(Account, min(turn.roles.program_ids))
-    rows = []
-    for c in _campaigns(turn):
-        started = turn.session.scalar(select(func.count()).select_from(Learner).where(Learner.source == c.code)) or 0
-        rows.append((c.id, c.name, c.code, started if started >= stats.THRESHOLD or started == 0 else None))
+    rows = [(c.id, c.name, c.code) for c in _campaigns(turn)]
     return [Home(turn.lang, organisation=account.organisation if account else "", campaigns=rows)]
 
 
@@ -214,7 +211,7 @@ def results(turn: Turn) -> list[Screen]:
                            subtitle=t.gettext("All your campaigns, all weeks"),
                            stages=[t.gettext(STAGE_NAMES[s]) for s in stats.STAGES],
                            series=[t.gettext("all"), t.gettext("women"), t.gettext("young people (15–24)")],
-                           hidden=f"<{stats.THRESHOLD}", number=t.number)
+                           hidden=stats.shown(None), masked=stats.shown(stats.MASKED), number=t.number)
     values = [[r.weeks.totals[s] for s in stats.STAGES], [r.women[s] for s in stats.STAGES],
               [r.youth[s] for s in stats.STAGES]]
     turn.release()  # drawing takes a moment: no transaction open meanwhile

@@ -27,6 +27,7 @@ from catalog.courses.ingest import IngestReport, ingest_bytes, set_active
 from catalog.courses.problems import MESSAGES, WORDS, Problem
 from catalog.courses.schema import localized
 from catalog.courses.validation import size_problem
+from catalog.language.text import normalize
 from catalog.storage.models import Course, Provider
 
 FLOW = Flow("pv", "provider tools")
@@ -39,6 +40,8 @@ OFFER = FLOW.action("b", Int(1))
 COMPLETE = FLOW.action("c", Int(1))
 NOT_COMPLETE = FLOW.action("f", Int(1))
 REVOKE = FLOW.action("k", Int(1))
+CONFIRM_REVOKE = FLOW.action("r", Int(1))
+KEEP = FLOW.action("q")
 LIST = FLOW.action("d")
 APPLY = FLOW.action("y", Int(1))
 CANCEL = FLOW.action("n", Int(1))
@@ -272,6 +275,8 @@ class Changed(Screen):
             "retired": _("⏸ {code} is no longer offered: learners stop seeing it within a minute."),
             "offered": _("▶ {code} is offered again."),
             "refused": _("{code} cannot change any more (it was withdrawn or decided already)."),
+            "no_issuer": _("Nothing was changed: certificates cannot be issued yet, because this advisor has no "
+                           "public address for them (ADVISOR_PUBLIC_URL). Tell the team that runs it."),
         }
         return Reply(esc(words[self.what].format(code=self.code)))
 
@@ -295,6 +300,18 @@ class AskRevokeReason(Screen):
     def view(self, t: Translator) -> Reply:
         return Reply(esc(t.gettext("Why is E{n}'s certificate revoked? Type the reason: the learner will read "
                                    "it, and so will anyone who checks the certificate.").format(n=self.enrolment_id)))
+
+
+@dataclass
+class ConfirmRevoke(Screen):
+    enrolment_id: int = 0
+    reason: str = ""
+
+    def view(self, t: Translator) -> Reply:
+        _ = t.gettext
+        text = esc(_("Revoke E{n}'s certificate? This cannot be undone; the learner and anyone who checks the "
+                     "certificate will read the reason: “{reason}”").format(n=self.enrolment_id, reason=self.reason))
+        return Reply(text, [[(_("⛔ Revoke"), CONFIRM_REVOKE.data(self.enrolment_id)), (_("✖ Keep it"), KEEP.data())]])
 
 
 @dataclass
@@ -417,7 +434,8 @@ def apply(turn: Turn, upload_id: int) -> list[Screen]:
     turn.session.delete(row)
     if kind == COMPLETIONS:
         return _confirm_list(turn, filename, data)
-    report = ingest_bytes(turn.session, turn.catalog_settings, data, filename, provider_code=provider.code)
+    report = ingest_bytes(turn.session, turn.catalog_settings, data, filename, provider_code=provider.code,
+                          courses_only=True)
     turn.catalog_changed = report.ok and report.changed
     return [Applied(turn.lang, report=report, replace=True)]
 
@@ -426,6 +444,8 @@ def _confirm_list(turn: Turn, filename: str, data: bytes) -> list[Screen]:
     plan = uploads.plan_completions(turn.session, turn.roles.provider_ids, filename, data)
     if plan.problems:  # something changed since the check: all or nothing, so nothing
         return [CompletionReport(turn.lang, plan=plan, filename=filename, replace=True)]
+    if plan.complete and turn.issuer is None:  # every row or none: no certificates, so no row
+        return [Changed(turn.lang, what="no_issuer", code=filename, replace=True)]
     done = failed = 0
     for enrolment_id in plan.complete + plan.fail:
         mine = _my_enrolment(turn, enrolment_id)
@@ -499,7 +519,7 @@ def _settle(turn: Turn, enrolment: Enrolment, course: Course, person: Learner, *
     """Complete (issuing the credential) or mark not completed; the learner is told. Returns what happened."""
     if completed:
         if turn.issuer is None:
-            return "refused"
+            return "no_issuer"
         result = admin.complete_enrolment(turn.session, turn.issuer, person, enrolment, course, actor="provider",
                                           actor_ref=_actor(turn), now=turn.now)
         if result.notice is not None:
@@ -558,19 +578,40 @@ def ask_revoke(turn: Turn, enrolment_id: int) -> list[Screen]:
 
 
 @FLOW.on_step_text("provider_revoke")
-def revoke_with_reason(turn: Turn, text: str) -> list[Screen]:
+def revoke_reason(turn: Turn, text: str) -> list[Screen]:
+    """The reason is shown back with a last chance to keep the certificate: revoking cannot be undone."""
+    enrolment_id = int(turn.state.get("revoke_enrolment", 0) or 0)
+    turn.step = "ready"
+    reason = normalize(text)[:500]
+    if not reason or _my_enrolment(turn, enrolment_id) is None:
+        return [Changed(turn.lang, what="refused", code=f"E{enrolment_id}")]
+    turn.state["revoke_reason"] = reason
+    return [ConfirmRevoke(turn.lang, enrolment_id=enrolment_id, reason=reason)]
+
+
+@KEEP.handles
+def keep_certificate(turn: Turn) -> list[Screen]:
+    turn.state.pop("revoke_enrolment", None)
+    turn.state.pop("revoke_reason", None)
+    return [Cancelled(turn.lang, replace=True)]
+
+
+@CONFIRM_REVOKE.handles
+def revoke(turn: Turn, enrolment_id: int) -> list[Screen]:
     from bot.credentials.models import Credential
 
-    enrolment_id = int(turn.state.pop("revoke_enrolment", 0) or 0)
-    turn.step = "ready"
+    reason = turn.state.pop("revoke_reason", None)
+    asked = turn.state.pop("revoke_enrolment", None)
     mine = _my_enrolment(turn, enrolment_id)
+    if mine is None:
+        return _stale(turn)
     credential = turn.session.scalar(select(Credential).where(Credential.enrolment_id == enrolment_id)) \
-        if mine else None
+        if mine and reason and asked == enrolment_id else None
     if credential is None or turn.issuer is None or credential.revoked_at is not None:
-        return [Changed(turn.lang, what="refused", code=f"E{enrolment_id}")]
-    uuid, person, notice = admin.revoke(turn.session, turn.issuer, credential.uuid, text, by=_actor(turn),
+        return [Changed(turn.lang, what="refused", code=f"E{enrolment_id}", replace=True)]
+    uuid, person, notice = admin.revoke(turn.session, turn.issuer, credential.uuid, reason, by=_actor(turn),
                                         now=turn.now)
     if person is not None and notice is not None:
         turn.notify(person, notice)
-    return [admin.Report(turn.lang, lines=[(f"E{enrolment_id} · urn:uuid:{uuid}", "revoked", "")])]
+    return [admin.Report(turn.lang, lines=[(f"E{enrolment_id} · urn:uuid:{uuid}", "revoked", "")], replace=True)]
 

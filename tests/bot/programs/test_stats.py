@@ -8,15 +8,15 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.programs.stats import THRESHOLD, YOUTH, _suppress_group, union
+from bot.programs.stats import MASKED, THRESHOLD, YOUTH, _suppress_group, hidden, union
 
 
 def recoverable(values: dict[str, int], cells: dict[str, int | None], total: int | None) -> list[int]:
     """The group sizes an onlooker can compute: shown cells, and the hidden ones together (total minus
     the shown ones) when the total is shown."""
-    out = [v for v in cells.values() if v is not None]
+    out = [v for v in cells.values() if not hidden(v)]
     if total is not None:
-        out.append(total - sum(v for v in cells.values() if v is not None))
+        out.append(total - sum(v for v in cells.values() if not hidden(v)))  # type: ignore[misc]
     return out
 
 
@@ -26,13 +26,14 @@ def test_no_small_group_can_be_computed(values: dict[str, int]) -> None:
     cells, shown_total = _suppress_group(values, total)
     for size in recoverable(values, cells, shown_total):
         assert size == 0 or size >= THRESHOLD, (values, cells, shown_total)
-    assert all(cells[k] in (None, v) for k, v in values.items())  # nothing is ever made up
+    assert all(cells[k] in (None, MASKED, v) for k, v in values.items())  # nothing is ever made up
+    assert all(cells[k] is not None or v < THRESHOLD for k, v in values.items())  # "<10" is true
     assert shown_total in (None, total)
 
 
 def test_primary_and_secondary_suppression() -> None:
     cells, total = _suppress_group({"a": 30, "b": 4, "c": 12}, 46)
-    assert cells == {"a": 30, "b": None, "c": None} and total == 46  # 4 alone would be 46 - 30 - 12
+    assert cells == {"a": 30, "b": None, "c": MASKED} and total == 46  # 4 alone would be 46 - 30 - 12
     cells, total = _suppress_group({"a": 6, "b": 3}, 9)
     assert cells == {"a": None, "b": None} and total is None
     cells, total = _suppress_group({"a": 25, "b": 15}, 40)
@@ -47,7 +48,7 @@ def test_the_youth_total_never_splits_a_hidden_group(values: dict[str, int]) -> 
     cells, total = _suppress_group(bands, sum(bands.values()))
     youth = union(counts, cells, YOUTH)
     if youth is not None and total is not None:
-        hidden_inside = youth - sum(cells[b] or 0 for b in YOUTH)
-        hidden_outside = total - youth - sum(v or 0 for b, v in cells.items() if b not in YOUTH)
+        hidden_inside = youth - sum(0 if hidden(cells[b]) else cells[b] or 0 for b in YOUTH)
+        hidden_outside = total - youth - sum(0 if hidden(v) else v or 0 for b, v in cells.items() if b not in YOUTH)
         for size in (youth, total - youth, hidden_inside, hidden_outside):
             assert size == 0 or size >= THRESHOLD, (bands, cells, youth)

@@ -20,6 +20,7 @@ LEARNER_COLUMNS = (("gender", sa.String(length=16)), ("age_band", sa.String(leng
 def upgrade() -> None:
     for name, kind in LEARNER_COLUMNS:
         op.add_column("learners", sa.Column(name, kind, nullable=True))
+    op.create_index("ix_learners_source", "learners", ["source"])  # a programme's results read by campaign
     op.create_table(
         "accounts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -120,5 +121,6 @@ def downgrade() -> None:
     op.drop_table("pending_uploads")
     op.drop_index("ix_accounts_learner_id", table_name="accounts")
     op.drop_table("accounts")
+    op.drop_index("ix_learners_source", table_name="learners")
     for name, _ in reversed(LEARNER_COLUMNS):
         op.drop_column("learners", name)

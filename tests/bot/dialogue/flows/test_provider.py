@@ -55,7 +55,7 @@ def person(world: Any, external_id: str) -> Talk:
     return talk
 
 
-def approved_provider(world: Any, external_id: str, organisation: str) -> Talk:
+def approved_provider(world: Any, external_id: str, organisation: str, link: bool = False) -> Talk:
     talk, admin = person(world, external_id), person(world, ADMIN)
     talk.say("/provider")
     talk.say(organisation)
@@ -63,7 +63,7 @@ def approved_provider(world: Any, external_id: str, organisation: str) -> Talk:
     assert isinstance(sent, accounts_flow.RequestSent)
     [request] = [screen for learner, screen in talk.last.notices]
     assert isinstance(request, accounts_flow.RequestForAdmin)
-    [decided] = admin.press(f"ac.y:{request.account_id}")
+    [decided] = admin.press(f"ac.{'l' if link else 'y'}:{request.account_id}")
     assert isinstance(decided, accounts_flow.Decided) and decided.approved
     [(told, verdict)] = admin.last.notices
     assert told.external_id == external_id and isinstance(verdict, accounts_flow.Verdict) and verdict.approved
@@ -79,8 +79,11 @@ def test_request_approval_and_the_providers_home(world: Any) -> None:
         assert provider is not None and provider.name == {"vi": "Trường Nghề Cần Thơ"}
 
 
-def test_a_request_for_an_existing_providers_name_is_linked_to_it(world: Any) -> None:
-    school = approved_provider(world, "502", "Test School")
+def test_an_existing_providers_name_is_linked_only_when_the_admin_says_so(world: Any) -> None:
+    impostor = approved_provider(world, "502", "test school")  # a name proves nothing: a new provider
+    [home] = impostor.say("/provider")
+    assert isinstance(home, provider_flow.Home) and home.code == "test-school-2" and home.courses == 0
+    school = approved_provider(world, "512", "Test School", link=True)  # the admin checked, and linked
     [home] = school.say("/provider")
     assert isinstance(home, provider_flow.Home) and home.code == "test-school" and home.courses > 0
 
@@ -102,7 +105,7 @@ def test_only_admins_decide_and_a_decision_stands(world: Any) -> None:
 
 
 def test_upload_report_then_apply_and_the_catalog_version_grows(world: Any) -> None:
-    school = approved_provider(world, "505", "Test School")
+    school = approved_provider(world, "505", "Test School", link=True)
     bad = f"{CSV_HEADER}\n{csv_row('SEW-1', cost='1.500.000')}\n{csv_row('SEW-1')}\n".encode()
     [report] = school.send(Upload("courses.csv", bad))
     assert isinstance(report, provider_flow.CatalogReport) and not report.report.ok
@@ -121,7 +124,8 @@ def test_upload_report_then_apply_and_the_catalog_version_grows(world: Any) -> N
 
 
 def test_forged_buttons_reach_nothing_of_another_provider(world: Any) -> None:
-    ours, theirs = approved_provider(world, "506", "Test School"), approved_provider(world, "507", "Other School")
+    ours = approved_provider(world, "506", "Test School", link=True)
+    theirs = approved_provider(world, "507", "Other School")
     with world[0].begin() as s:
         course = s.scalar(select(Course).where(Course.code == "ELEC-1"))
         learner = s.scalar(select(Learner).where(Learner.external_id == "506"))
@@ -132,7 +136,7 @@ def test_forged_buttons_reach_nothing_of_another_provider(world: Any) -> None:
         assert enrolment is not None
         course_id, enrolment_id = course.id, enrolment.id
     for data in (f"pv.e:{course_id}", f"pv.o:{course_id}", f"pv.c:{enrolment_id}", f"pv.f:{enrolment_id}",
-                 f"pv.k:{enrolment_id}"):
+                 f"pv.k:{enrolment_id}", f"pv.r:{enrolment_id}"):
         assert isinstance(theirs.press(data)[0], STALE), data
     learner = person(world, "508")
     for data in (f"pv.e:{course_id}", "pv.l:0", "pv.d", "pg.s", "ac.y:1"):
@@ -143,10 +147,26 @@ def test_forged_buttons_reach_nothing_of_another_provider(world: Any) -> None:
     assert isinstance(done, provider_flow.Changed) and done.what == "completed"
     with world[0]() as s:
         assert s.scalar(select(Credential.id).where(Credential.enrolment_id == enrolment_id)) is not None
+    # Revoking: a reason, then a confirmation; a command in between abandons it, and nothing is revoked.
+    ours.press(f"pv.k:{enrolment_id}")
+    ours.say("/provider")
+    assert not isinstance(ours.say("welding course in Battambang")[0], provider_flow.ConfirmRevoke)
+    ours.press(f"pv.k:{enrolment_id}")
+    [confirm] = ours.say("assessment was not finished")
+    assert isinstance(confirm, provider_flow.ConfirmRevoke) and confirm.reason == "assessment was not finished"
+    ours.press("pv.q")  # keep it
+    assert isinstance(ours.press(f"pv.r:{enrolment_id}")[0], provider_flow.Changed)  # nothing left to confirm
+    ours.press(f"pv.k:{enrolment_id}")
+    ours.say("assessment was not finished")
+    [revoked] = ours.press(f"pv.r:{enrolment_id}")
+    assert type(revoked).__name__ == "Report"
+    with world[0]() as s:
+        credential = s.scalar(select(Credential).where(Credential.enrolment_id == enrolment_id))
+        assert credential is not None and credential.revocation_reason == "assessment was not finished"
 
 
 def test_a_completion_list_all_or_nothing(world: Any) -> None:
-    school = approved_provider(world, "509", "Test School")
+    school = approved_provider(world, "509", "Test School", link=True)
     ids = []
     with world[0].begin() as s:
         courses = s.scalars(select(Course).where(Course.code.in_(["ELEC-1", "ELEC-2"]))).all()
