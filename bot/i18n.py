@@ -26,6 +26,9 @@ DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGE_NAMES = {"km": "ខ្មែរ", "vi": "Tiếng Việt", "en": "English"}  # each in its own script, never translated
 WHOLE_CURRENCIES = ("KHR", "VND")  # riel and dong are never written with decimals
+# Money as people write it where the locale's currency symbol misleads or runs into the number.
+MONEY_UNITS = {("vi", "USD"): "USD", ("vi", "KHR"): "riel", ("en", "KHR"): "riel", ("en", "VND"): "VND"}
+DATE_FORMATS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}  # Khmer's medium form is already unambiguous
 
 
 def N_(message: str) -> str:
@@ -90,14 +93,22 @@ class Translator:
         return format_decimal(value, locale=self.lang, decimal_quantization=False)
 
     def money(self, amount: float, currency: str) -> str:
-        """Riel and dong without decimals, dollars with cents only when there are any."""
+        """Riel and dong without decimals, dollars with cents only when there are any; where the
+        locale's symbol reads badly ("KHR720,000", "60 US$"), the number and the unit people say."""
+        unit = MONEY_UNITS.get((self.lang, currency))
+        if unit is not None:
+            digits = 0 if currency in WHOLE_CURRENCIES or float(amount).is_integer() else 2
+            number = format_decimal(round(amount, digits), format="#,##0" + (".00" if digits else ""),
+                                    locale=self.lang)
+            return f"{number} {unit}"
         pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
         if currency in WHOLE_CURRENCIES or float(amount).is_integer():
             pattern = pattern.replace("#,##0.00", "#,##0")
         return format_currency(amount, currency, format=pattern, locale=self.lang, currency_digits=False)
 
     def date(self, value: dt.date) -> str:
-        return format_date(value, format="medium", locale=self.lang)
+        """A date no one can misread, also in a list ("11/01/2027 · 08/03/2027", not "11 thg 1, 2027")."""
+        return format_date(value, format=DATE_FORMATS.get(self.lang, "medium"), locale=self.lang)
 
     def hours(self, value: float) -> str:
         return self.ngettext("{n} hour", "{n} hours", int(value) if float(value).is_integer() else 2).format(

@@ -61,11 +61,15 @@ def cmd_ingest(args: argparse.Namespace, settings: CatalogSettings) -> int:
                               "created": report.created, "updated": report.updated, "retired": report.retired,
                               "unchanged": report.unchanged, "version": report.version,
                               "problems": [{"row": p.row, "column": p.column, "message": p.message}
-                                           for p in report.problems]}, ensure_ascii=False))
+                                           for p in report.problems],
+                              "warnings": [{"row": p.row, "column": p.column, "message": p.message}
+                                           for p in report.warnings]}, ensure_ascii=False))
         else:
             print(report.summary(), file=sys.stderr if not report.ok else sys.stdout)
             for problem in report.problems:
                 print(f"  {problem}", file=sys.stderr)
+            for warning in report.warnings:
+                print(f"  warning: {warning}", file=sys.stderr)
         if not report.ok:
             status = InputError.exit_code
     if status == 0 and not args.no_index:
@@ -124,8 +128,12 @@ def _output(rec: Recommendation, item_id: Any) -> dict[str, Any]:
 def _print_human(rec: Recommendation) -> None:
     understood = ", ".join(f"{c.kind}={c.text}" for c in rec.constraints)
     print(f"goal language: {rec.goal.language}" + (f"; understood: {understood}" if understood else ""))
+    if rec.vague:
+        print("the goal names no work or skill; say what you want to learn (e.g. sewing, motorbike repair)")
+        return
     if not rec.results:
-        print("no course fits these constraints; try removing one")
+        print("no course fits; try other words or remove a constraint" if rec.eligible else
+              "no course fits these constraints; try removing one")
         return
     places = gazetteer()
     for i, r in enumerate(rec.results, start=1):

@@ -50,3 +50,27 @@ class Failure(Screen):
 
     def view(self, t: Translator) -> Reply:
         return Reply(esc(t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")))
+
+
+def condition_label(t: Translator, kind: str, value: object, province_name: str = "") -> str:
+    """A condition understood from a goal, named the same way whatever the learner typed ("Weekends",
+    "Women"), not as they wrote it ("toi la nu", "hoc toi")."""
+    _ = t.gettext
+    if kind == "free":
+        return _("Free")
+    if kind == "max_cost" and isinstance(value, dict):
+        return _("Up to {amount}").format(amount=t.money(float(value.get("amount", 0)), str(value.get("currency"))))
+    if kind == "province" or kind == "country":
+        return province_name or str(value)
+    if kind == "delivery" and isinstance(value, list | tuple):
+        names = {"online": _("Online"), "in_person": _("On site"), "blended": _("Online and on site")}
+        return " / ".join(names.get(v, v) for v in value)
+    if kind == "schedule" and isinstance(value, list | tuple):
+        return " / ".join(schedule_name(t, v) for v in value)
+    if kind == "languages" and isinstance(value, list | tuple):
+        return _("Taught in {language}").format(language=" / ".join(language_name(t, v) for v in value))
+    if kind == "women":
+        return _("Women")
+    if kind == "age":
+        return _("Age {n}").format(n=value)
+    return str(value)

@@ -37,6 +37,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # accepted, but learners would be served badly
     version: int = 0
     titles: dict[str, dict[str, str]] = field(default_factory=dict)  # code → title per language
     encoding: str = ""  # how a text file was read (cp1258: an old Windows Vietnamese export)
@@ -101,6 +102,7 @@ def ingest_bytes(session: Session, settings: CatalogSettings, data: bytes, filen
     parsed: ParsedUpload = parse_upload(data, filename, gazetteer(), max_bytes=settings.max_upload_bytes,
                                         provider_code=provider_code)
     report.problems = list(parsed.problems)
+    report.warnings = list(parsed.warnings)
     report.provider = parsed.provider_code
     report.titles = {record.code: record.title for record in parsed.courses}
     report.encoding = parsed.encoding

@@ -96,7 +96,11 @@ MESSAGES: dict[str, str] = {
     "provider_object": N_("The provider must have a code and a name."),
     "provider_code": N_("The provider code is needed: 2 to 40 small letters, digits or “-”, for example kh-ntti."),
     "not_this_providers": N_("“{value}” is not a course of this provider."),
+    # warnings: the file is accepted, but learners would be served badly
+    "title_not_in_language": N_("There is no title in the language the course is taught in ({language}): "
+                                "learners who read only that language will not understand it."),
 }
+WARNINGS = frozenset({"title_not_in_language"})
 
 
 # Words that fill a sentence (what a file or a value is); the bot translates these too.

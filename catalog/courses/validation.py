@@ -68,6 +68,7 @@ class ParsedUpload:
     courses: list[CourseRecord] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # where each course is in the file (for later problems)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # accepted, but worth fixing
 
     @property
     def ok(self) -> bool:
@@ -501,6 +502,9 @@ def _collect(rows: list[Any], numbers: list[int], col: Callable[[str], str], res
         if record:
             result.courses.append(record)
             result.rows.append(row)
+            if record.language_of_instruction not in record.title:
+                result.warnings.append(problem(row, col(f"title.{record.language_of_instruction}"),
+                                               "title_not_in_language", language=record.language_of_instruction))
 
 
 def _csv_column(path: str) -> str:

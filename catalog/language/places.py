@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -34,14 +35,33 @@ class PlaceMatch:
     end: int
 
 
+_TONES = {"\u0300": "`", "\u0301": "'", "\u0303": "~", "\u0309": "?", "\u0323": "."}
+
+
 def _spelling(label: str) -> str:
-    return re.sub(r"[\s-]+", " ", normalize(label).lower()).strip()
+    """A toned spelling with the tone mark taken off its vowel and put after the syllable, so that the
+    old placement (Hoá, Khánh Hoà) and the new one (Hóa, Khánh Hòa) are the same spelling."""
+    words = re.sub(r"[\s-]+", " ", normalize(label).lower()).strip().split(" ")
+    out = []
+    for word in words:
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(_TONES[ch] for ch in decomposed if ch in _TONES)
+        bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+        out.append(bare + tones)
+    return " ".join(out)
+
+
+def _folded_key(label: str) -> str:
+    return re.sub(r"\s+", " ", fold(label).replace("-", " ")).strip()
 
 
 def _key_pattern(key: str) -> str:
-    """Regex for one folded name: spaces also match hyphens; Latin names only as whole words."""
+    """Regex for one folded name: spaces also match hyphens; Latin names only as whole words, Khmer
+    names only from the start to the end of written syllables (never inside another word's syllable)."""
     body = re.escape(key).replace(r"\ ", r"[\s-]*")
-    return rf"(?<![a-z0-9]){body}(?![a-z0-9])" if key.isascii() else body
+    if key.isascii():
+        return rf"(?<![a-z0-9]){body}(?![a-z0-9])"
+    return rf"(?<!\u17d2){body}(?![\u17b6-\u17d3\u17dd])"
 
 
 class Gazetteer:
@@ -51,14 +71,16 @@ class Gazetteer:
         self.provinces: dict[str, Province] = {}
         self._by_key: dict[str, Province] = {}
         self._spellings: dict[str, set[str]] = {}
+        self._toned_only: set[str] = set()
         for entry in entries:
             province = Province(entry["id"], entry["country"], dict(entry["names"]))
             self.provinces[province.id] = province
-            labels = [province.id, *province.names.values(), *entry.get("aliases", [])]
+            toned_only = entry.get("toned_only", [])  # untoned, a common phrase ("di an": "go and eat")
+            labels = [province.id, *province.names.values(), *entry.get("aliases", []), *toned_only]
             self._spellings[province.id] = {_spelling(label) for label in labels}
+            self._toned_only.update(_folded_key(label) for label in toned_only)
             for label in labels:
-                key = fold(label).replace("-", " ")
-                key = re.sub(r"\s+", " ", key).strip()
+                key = _folded_key(label)
                 if len(key) >= 3:
                     self._by_key.setdefault(key, province)
         alternatives = sorted(self._by_key, key=len, reverse=True)
@@ -67,8 +89,7 @@ class Gazetteer:
 
     def resolve(self, name: str) -> Province | None:
         """The province called ``name`` in any language or spelling, else ``None``."""
-        key = re.sub(r"\s+", " ", fold(name).replace("-", " ")).strip()
-        return self._by_key.get(key)
+        return self._by_key.get(_folded_key(name))
 
     def find(self, folded_text: str) -> list[PlaceMatch]:
         """Provinces mentioned in already-folded text, longest names first, without overlaps."""
@@ -84,7 +105,7 @@ class Gazetteer:
         """Whether text written *with* tone marks is really this place: folded, "cần thợ" ("need
         a worker") looks like Cần Thơ, so accented text must match an accented spelling."""
         if written.isascii():
-            return True
+            return _folded_key(written) not in self._toned_only
         return _spelling(written) in self._spellings[province.id]
 
     def get(self, province_id: str) -> Province | None:

@@ -16,6 +16,7 @@ from typing import Any
 from catalog.courses.fields import fields as field_table
 from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import InputError
+from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
 
@@ -186,7 +187,14 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("free", True, ("free", "for free", "free of charge", "no cost", "no fee", "no fees", "without fees",
                         "miễn phí", "không mất phí", "không mất tiền", "không tốn tiền", "không thu phí",
                         "không tốn phí", "free học phí", "ឥតគិតថ្លៃ", "មិនគិតថ្លៃ", "ឥតបង់ថ្លៃ", "មិនបង់ថ្លៃ",
-                        "មិនយកថ្លៃ", "មិនអស់លុយ", "ហ្វ្រី")),
+                        "មិនយកថ្លៃ", "មិនអស់លុយ", "ហ្វ្រី",
+                        # Implicit: no money for fees wants free courses (one tap removes the condition).
+                        "can't afford", "cannot afford", "can not afford", "no money", "don't have money",
+                        "do not have money", "have no money", "poor family", "family is poor", "we are poor",
+                        "low income", "too expensive",
+                        "không có tiền", "không đủ tiền", "không có điều kiện", "nhà nghèo", "gia đình nghèo",
+                        "hộ nghèo", "hoàn cảnh khó khăn", "không đủ khả năng", "គ្មានលុយ", "អត់លុយ",
+                        "គ្មានប្រាក់", "មិនមានលុយ", "ខ្វះលុយ", "គ្រួសារក្រ", "ក្រីក្រ", "គ្មានលទ្ធភាពបង់")),
         ("delivery", ("online",), ("online", "on-line", "remote", "remotely", "from home", "e-learning",
                                    "elearning", "distance learning", "trực tuyến", "học từ xa", "qua mạng",
                                    "học tại nhà", "អនឡាញ", "អនឡាយ", "តាមអ៊ីនធឺណិត", "តាមអុីនធឺណិត",
@@ -217,6 +225,9 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("country", "VN", ("in vietnam", "in viet nam", "vietnam", "việt nam", "វៀតណាម", "យួន")),
     )
 )
+# Condition words that are also part of topics: "online" in "online selling", "in class" in "classroom
+# assistant". Such a word is a condition only where no thesaurus concept needs it.
+TOPIC_PRONE = frozenset({"delivery", "schedule"})
 _NUM = r"(\d+(?:[.,]\d+)*)"
 _MAX_COST = re.compile(
     rf"(?:(?<![a-z])(?:under|below|less than|max|maximum|up to|at most|no more than|cheaper than)"
@@ -313,8 +324,11 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         age = int(next(g for g in m.groups() if g))
         if 12 <= age <= 80:
             take("age", age, m)
+    topics = thesaurus().find(folded)
     for kind, value, pattern in _SIMPLE:
         for m in pattern.finditer(folded):
+            if kind in TOPIC_PRONE and topics - thesaurus().find(folded[: m.start()] + " " + folded[m.end() :]):
+                continue  # part of what the learner wants to learn ("online selling"), not how
             take(kind, value, m)
     for place in gaz.find(folded):
         overlaps = any(s < place.end and place.start < e for s, e in spans)

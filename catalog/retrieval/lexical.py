@@ -30,6 +30,7 @@ class LexicalIndex:
                 cols.append(vocab.setdefault(term, len(vocab)))
                 tfs.append(tf)
         self.vocab = vocab
+        self.df = np.zeros(0, dtype=np.float32)
         if not tfs:
             self.matrix = sparse.csc_matrix((self.n, 0), dtype=np.float32)
             return
@@ -38,10 +39,27 @@ class LexicalIndex:
         tf = np.asarray(tfs, dtype=np.float32)
         avgdl = float(lengths.mean()) or 1.0
         df = np.bincount(c, minlength=len(vocab)).astype(np.float32)
+        self.df = df  # courses each term occurs in: how specific a word of a goal is
         idf = np.log1p((self.n - df + 0.5) / (df + 0.5))
         norm = k1 * (1 - b + b * lengths[r] / avgdl)
         weights = idf[c] * tf * (k1 + 1) / (tf + norm)
         self.matrix = sparse.csc_matrix((weights, (r, c)), shape=(self.n, len(vocab)), dtype=np.float32)
+
+    def share(self, term: str) -> float:
+        """The share of courses ``term`` occurs in: near 1 for a word that says nothing about a course
+        ("learn", "work"), 0 for one no course has (the learner asked for something specific)."""
+        col = self.vocab.get(term)
+        return float(self.df[col]) / self.n if col is not None and self.n else 0.0
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of ``term`` (highest for a word no course has)."""
+        col = self.vocab.get(term)
+        df = float(self.df[col]) if col is not None else 0.0
+        return float(np.log1p((self.n - df + 0.5) / (df + 0.5)))
+
+    def has(self, row: int, term: str) -> bool:
+        col = self.vocab.get(term)
+        return col is not None and self.matrix[row, col] != 0
 
     def scores(self, query_tokens: Sequence[str], bigram_weight: float = 2.0) -> np.ndarray:
         """BM25 score of every document (zeros where nothing matched). Bigrams ("xe_may") count

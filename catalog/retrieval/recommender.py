@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, localized
 from catalog.courses.search import lexical_tokens
 from catalog.errors import InputError
+from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.text import guess_language
 from catalog.language.tokens import TOKENIZER_VERSION, phrase_tokens, tokenize_goal
@@ -42,6 +43,12 @@ from catalog.settings import CatalogSettings
 from catalog.storage.db import catalog_version
 from catalog.storage.models import Course, Provider
 
+STRONG, WEAK, NONE = "strong", "weak", "none"
+COVERED = 0.5  # without a concept, a course's words must carry this share of the goal's (idf-weighted)
+GENERIC_SHARE = 0.25  # a goal made only of words in more courses than this names no work ("job", "learn")
+DENSE_ALONE = 0.86  # cosine at which meaning alone, with no shared word or concept, counts as a match
+CONCEPT_ONLY = 0.5  # a course found only through a shared concept ranks below every scored candidate
+RECENT_GOALS = 256
 RRF_K = 60
 CANDIDATES = 100
 MAX_TOP = 50
@@ -108,6 +115,32 @@ class Snapshot:
         self.lexical = LexicalIndex(tokens)
         self.max_id = int(self.ids.max()) + 1 if n else 1
         self._terms: dict[int, dict[str, list[tuple[str, set[str]]]]] = {}
+        self._concepts: dict[int, frozenset[str]] = {}
+        self._by_concept: dict[str, set[int]] | None = None
+
+    def concepts(self, row: int) -> frozenset[str]:
+        """The thesaurus concepts a course is about: those in what it says it teaches (its titles and
+        skills), and its keywords that name a concept outright (keywords are search aids: "cooking gas"
+        on a biogas course is not about cooking). Computed on first use and kept."""
+        cached = self._concepts.get(row)
+        if cached is None:
+            c = self.courses[row]
+            words = thesaurus()
+            found = words.find(" . ".join([*c.title.values(), *c.skills]))
+            found.update(*(words.named(k) for k in c.keywords))
+            cached = self._concepts[row] = frozenset(found)
+        return cached
+
+    def about(self, concepts: frozenset[str]) -> set[int]:
+        """Rows of the courses tagged with any of these concepts (the inverted index is built on
+        first use, once per catalog version)."""
+        if self._by_concept is None:
+            by: dict[str, set[int]] = {}
+            for row in range(len(self.courses)):
+                for cid in self.concepts(row):
+                    by.setdefault(cid, set()).add(row)
+            self._by_concept = by
+        return set().union(*(self._by_concept.get(c, set()) for c in concepts))
 
     def terms(self, row: int) -> dict[str, list[tuple[str, set[str]]]]:
         """Tokenised reason phrases of a course, computed on first use and kept (read-mostly;
@@ -164,13 +197,15 @@ class Result:
     title_lang: str
     match: dict[str, list[str]]
     reason: str
-    match_level: str = "strong"  # strong, weak (on the topic, but little evidence), none (not a match)
+    match_level: str = STRONG  # strong, weak (related: a skill of the occupation asked for), none
+    concepts: tuple[str, ...] = ()  # the thesaurus concepts the goal and the course share
 
     def to_dict(self) -> dict[str, Any]:
         c = self.course
         return {
             "code": c.code, "provider": c.provider, "title": self.title, "title_lang": self.title_lang,
             "score": round(self.score, 6), "reason": self.reason, "match": self.match,
+            "match_level": self.match_level, "concepts": list(self.concepts),
             "cost": {"amount": c.cost_amount, "currency": c.cost_currency}, "delivery": c.delivery,
             "province": c.province, "language_of_instruction": c.language_of_instruction,
             "duration_hours": c.duration_hours, "schedule": c.schedule,
@@ -183,6 +218,8 @@ class Recommendation:
     filters: Filters
     results: list[Result]
     eligible: int  # active courses that pass the hard filters (0 → suggest relaxing a constraint)
+    concepts: tuple[str, ...] = ()  # what the goal is about, in thesaurus concepts
+    vague: bool = False  # the goal names no work, skill or field: ask, do not guess
 
     @property
     def constraints(self) -> list[Constraint]:
@@ -196,6 +233,8 @@ class Recommendation:
                 "filters": self.filters.to_dict(),
             },
             "eligible": self.eligible,
+            "concepts": list(self.concepts),
+            "vague": self.vague,
             "results": [r.to_dict() for r in self.results],
         }
 
@@ -260,6 +299,44 @@ def fuse(method: str, dense: dict[int, tuple[int, float]], lexical: dict[int, tu
     raise InputError(f"unknown fusion method {method!r}")
 
 
+class Judge:
+    """Whether a candidate course is about what the learner asked: the goal and the course share a
+    thesaurus concept (strong), or a concept linked to one (weak: a skill of the occupation asked for).
+    When the goal names no concept the thesaurus knows, a course is a match when its words carry at
+    least half of the goal's words (weighted by how rare each is) and as much as the best candidate
+    does, or when its meaning is so close that no word is needed. Anything else is not a match, however
+    high it ranks: a confident list of unrelated courses is worse than "nothing fits"."""
+
+    def __init__(self, snap: Snapshot, concepts: frozenset[str], goal_tokens: list[str],
+                 dense: dict[int, tuple[int, float]], candidates: Iterable[int]) -> None:
+        self.snap, self.dense = snap, dense
+        words = thesaurus()
+        self.goal = concepts
+        self.related = frozenset(words.related(set(self.goal)))
+        content = list(dict.fromkeys(t for t in goal_tokens if "_" not in t and not words.generic(t)))
+        self.weights = {t: snap.lexical.idf(t) for t in content}
+        # No concept, and no word that names a kind of work ("I want a better job", "help me").
+        self.vague = not self.goal and all(snap.lexical.share(t) > GENERIC_SHARE for t in content)
+        self._best = max((self._covered(row) for row in candidates), default=0.0) if not self.goal else 0.0
+        self._needed = max(self._best, COVERED * sum(self.weights.values()))
+
+    def _covered(self, row: int) -> float:
+        """How much of the goal's meaning a course's words carry: the rarer a word, the more it says."""
+        return sum(w for t, w in self.weights.items() if self.snap.lexical.has(row, t))
+
+    def level(self, row: int) -> tuple[str, tuple[str, ...]]:
+        course = self.snap.concepts(row)
+        if self.goal:
+            shared = self.goal & course
+            if shared:
+                return STRONG, tuple(sorted(shared))
+            linked = self.related & course
+            return (WEAK, tuple(sorted(linked))) if linked else (NONE, ())
+        if self._best and self._covered(row) >= self._needed - 1e-6:
+            return STRONG, ()
+        return (WEAK, ()) if self.dense.get(row, (0, 0.0))[1] >= DENSE_ALONE else (NONE, ())
+
+
 class Recommender:
     """Thread-safe recommendation service over one catalog version (see :meth:`refresh`)."""
 
@@ -271,6 +348,7 @@ class Recommender:
         self.index = index
         self.snapshot = snapshot
         self._embed_lock = threading.Lock()
+        self._recent: dict[str, np.ndarray] = {}  # goal text → vector, oldest first
         self._refresh_lock = threading.Lock()
 
     @classmethod
@@ -303,8 +381,16 @@ class Recommender:
         return Counter(str(p) for p in self.snapshot.province if p)
 
     def embed_goal(self, text: str) -> np.ndarray:
+        """The goal's vector; the last few are kept, since one goal is embedded again for each page,
+        refinement and "what if" of the same conversation."""
         with self._embed_lock:
-            return self.embedder.embed_queries([text])[0]
+            cached = self._recent.get(text)
+            if cached is None:
+                cached = self.embedder.embed_queries([text])[0]
+                self._recent[text] = cached
+                while len(self._recent) > RECENT_GOALS:
+                    self._recent.pop(next(iter(self._recent)))
+            return cached
 
     def recommend(self, goal: str, filters: Filters | None = None, *, exclude: Iterable[int] = (), top_k: int = 5,
                   lang: str | None = None, method: str | None = None,
@@ -323,6 +409,10 @@ class Recommender:
         dense: dict[int, tuple[int, float]] = {}
         lexical: dict[int, tuple[int, float]] = {}
         goal_tokens = tokenize_goal(query)
+        words = thesaurus()
+        concepts = frozenset(words.find(query))
+        if not concepts and all(words.generic(t) for t in goal_tokens if "_" not in t):
+            goal_tokens = []  # nothing about a kind of work: only the conditions, if any, are a request
         if allowed and method != "lexical":
             qvec = self.embed_goal(query)
             bitmap = None if allowed == len(mask) else snap.bitmap(mask)
@@ -355,18 +445,35 @@ class Recommender:
             if final.province:
                 fused = {row: s * (PLACE_BOOST if snap.province[row] == final.province else 1.0)
                          for row, s in fused.items()}
-        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], snap.courses[kv[0]].id))[:top_k]
         lang = lang or parsed.language
         token_set = {t for t in goal_tokens if "_" not in t}
+        judge = Judge(snap, concepts, goal_tokens, dense, fused) if goal_tokens else None
+        if judge and judge.goal:
+            # A course about a concept of the goal is a candidate even when neither its words nor its
+            # vector came near (a Khmer goal, a course described only in English).
+            floor = min(fused.values(), default=1.0)
+            for row in snap.about(judge.goal):
+                if mask[row] and row not in fused:
+                    fused[row] = floor * CONCEPT_ONLY
         results = []
-        for row, score in ranked:
+        for row, score in sorted(fused.items(), key=lambda kv: (-kv[1], snap.courses[kv[0]].id)):
+            level, shared = judge.level(row) if judge else (STRONG, ())
+            if level == NONE:
+                continue  # not about what the learner asked: never shown as a match
             course = snap.courses[row]
             title, title_lang = course.title_in(lang)
             match, reason = explain(token_set, snap.terms(row))
             if not goal_tokens:
                 reason = "fits what you asked: " + ", ".join(c.text for c in parsed.constraints)
-            results.append(Result(course, score, title, title_lang, match, reason))
-        return Recommendation(parsed, final, results, allowed)
+            results.append(Result(course, score, title, title_lang, match, reason, level, shared))
+        # Courses about the goal itself first, then those about a related skill or occupation; related
+        # ones alone are not an answer to the goal ("sewing" is not answered by "online selling").
+        results.sort(key=lambda r: r.match_level != STRONG)
+        if results and results[0].match_level != STRONG:
+            results = []
+        # Nothing to go on: no work named, no condition given (emoji, "help me").
+        vague = judge.vague if judge else not parsed.constraints
+        return Recommendation(parsed, final, [] if vague else results[:top_k], allowed, tuple(sorted(concepts)), vague)
 
 
 def load_snapshot(session: Session, settings: CatalogSettings) -> Snapshot:

@@ -33,7 +33,7 @@ def _dates(t: Translator, values: list[str]) -> str:
             out.append(t.date(dt.date.fromisoformat(raw)))
         except ValueError:
             out.append(raw)
-    return ", ".join(out)
+    return " · ".join(out)
 
 
 @dataclass

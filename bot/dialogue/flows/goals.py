@@ -12,19 +12,21 @@ from bot.dialogue.core import Button, Flow, Int, OneOf, Reply, Screen, Turn
 from bot.dialogue.flows import profile
 from bot.dialogue.flows.courses import DETAILS, ENROL
 from bot.dialogue.html import esc, excerpt
-from bot.dialogue.views import guide_button, in_language, language_name, money, place
+from bot.dialogue.views import condition_label, guide_button, in_language, language_name, money, place
 from bot.i18n import N_, Translator
 from bot.learners import service as learners
 from catalog.courses.schema import SECTORS, localized
+from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.retrieval.constraints import Constraint, Filters, clip_goal, parse_goal
-from catalog.retrieval.recommender import MAX_TOP
+from catalog.retrieval.recommender import MAX_TOP, Result
 
 FLOW = Flow("r", "goal and results")
 PAGE_SIZE = 4
 PAGES = MAX_TOP // PAGE_SIZE
 PROVINCES_PER_PAGE = 10
 GOAL_ECHO = 100  # characters of the goal repeated above the results
+MAX_ALTERNATIVES = 3  # "without X: course" lines when nothing fits
 # Refinement toggles, and the kinds of constraint understood from the goal that each one replaces.
 TOGGLES = {"free": ("free", "max_cost"), "online": ("delivery",), "weekends": ("schedule",)}
 DROPPABLE = ("free", "max_cost", "province", "country", "delivery", "schedule", "languages", "women", "age")
@@ -102,6 +104,15 @@ def _pager(t: Translator, action: Any, page: int, has_more: bool, more: str) -> 
 
 
 @dataclass
+class Alternative:
+    """A condition that stands in the way, and the course the goal finds without it."""
+
+    what: str  # "toggle:weekends", "place:Kampong Cham", "drop:free"
+    course_id: int
+    title: str
+
+
+@dataclass
 class Results(Screen):
     goal: str = ""
     sectors: tuple[str, ...] = ()  # the fields of training a guided choice keeps to
@@ -111,18 +122,36 @@ class Results(Screen):
     page: int = 0
     has_more: bool = False
     eligible: int = 0
-    relaxable: bool = False  # nothing fits, but the goal alone finds courses: offer to drop conditions
+    vague: bool = False  # the goal names no work: ask, and offer guided discovery
+    alternatives: list[Alternative] = field(default_factory=list)  # nothing fits: what dropping a condition gives
+
+    def label(self, t: Translator, c: Constraint) -> str:
+        place = gazetteer().get(str(c.value)) if c.kind == "province" else None
+        return condition_label(t, c.kind, c.value, place.name(t.lang) if place else "")
+
+    def what(self, t: Translator, alternative: Alternative) -> str:
+        kind, _sep, name = alternative.what.partition(":")
+        if kind == "toggle":
+            return {"free": t.gettext("free"), "online": t.gettext("online"), "weekends": t.gettext("weekends")}[name]
+        if kind == "place":
+            return name
+        c = next((c for c in self.understood if c.kind == name), None)
+        return self.label(t, c) if c else name
 
     def view(self, t: Translator) -> Reply:
         _ = t.gettext
         lines = ["🎯 <b>" + esc(excerpt(self.goal, GOAL_ECHO)) + "</b>"]
-        conditions = [c.text for c in self.understood]
+        if self.vague:
+            lines.append(esc(_("To find courses for you, tell me what kind of work you want to learn, for example "
+                               "“sewing”, “motorbike repair” or “hotel work”. Or let me help you choose.")))
+            return Reply("\n".join(lines), [[guide_button(t)]])
+        conditions = [self.label(t, c) for c in self.understood]
         if self.refine.free:
-            conditions.append(_("free"))
+            conditions.append(_("Free"))
         if self.refine.online:
-            conditions.append(_("online"))
+            conditions.append(_("Online"))
         if self.refine.weekends:
-            conditions.append(_("weekends"))
+            conditions.append(_("Weekends"))
         if self.refine.province:
             conditions.append(self.refine.province)
         if conditions:
@@ -135,18 +164,25 @@ class Results(Screen):
                 buttons.append([(_("ℹ️ {n} · Details").format(n=item.number), DETAILS.data(item.course_id)),
                                 (_("✅ Enrol in {n}").format(n=item.number), ENROL.data(item.course_id))])
             buttons += _pager(t, MORE, self.page, self.has_more and self.page + 1 < PAGES, _("More courses ▶"))
-        elif self.eligible == 0 or self.relaxable:
+        elif self.alternatives:
+            lines.append(esc(_("No course fits all of these conditions.")))
+            for alternative in self.alternatives:
+                lines.append("• " + esc(_("Without “{condition}”: {course}").format(
+                    condition=self.what(t, alternative), course=excerpt(alternative.title, 80))))
+                buttons.append([(_("ℹ️ {title}").format(title=excerpt(alternative.title, 40)),
+                                 DETAILS.data(alternative.course_id))])
+        elif self.eligible == 0:
             lines.append(esc(_("No course fits all of these conditions. Tap a condition below to remove it.")))
         else:
-            lines.append(esc(_("I could not find a course for this. Try other words, or let me help you choose.")))
+            lines.append(esc(_("I have no course for this yet. Try other words, or let me help you choose.")))
         check = {True: "☑ ", False: "☐ "}
         buttons.append([(check[self.refine.free] + _("Free only"), TOGGLE.data("free")),
                         (check[self.refine.online] + _("Online"), TOGGLE.data("online"))])
         province = ("✖ " + self.refine.province, PLACE.data("-")) if self.refine.province \
             else (_("📍 Pick a province"), PLACES.data(0))
         buttons.append([(check[self.refine.weekends] + _("Weekends"), TOGGLE.data("weekends")), province])
-        for c in self.understood:
-            buttons.append([("✖ " + excerpt(c.text, 40), DROP.data(c.kind))])
+        for c in self.understood:  # the conditions below remove what stands in the way, in one tap
+            buttons.append([("✖ " + excerpt(self.label(t, c), 40), DROP.data(c.kind))])
         if not self.items:
             buttons.append([guide_button(t)])
         buttons.append([(_("🔔 Tell me about new courses for this"), ALERT.data())])
@@ -245,7 +281,6 @@ def filters_of(turn: Turn, state: dict[str, Any]) -> Filters:
 
 def results(turn: Turn, state: dict[str, Any]) -> Results:
     """The results screen for a goal state (goal, fields, refinements, dropped conditions, page)."""
-    refine = state.get("refine") or {}
     drop = frozenset(state.get("drop") or [])
     page = int(state.get("page") or 0)
     goal = state.get("goal") or ""
@@ -265,24 +300,53 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
             provider=localized(c.provider_name, turn.lang)[0] or c.provider, duration_hours=c.duration_hours,
             cost_amount=c.cost_amount, cost_currency=c.cost_currency, delivery=c.delivery,
             province=province.name(turn.lang) if province else "", language=c.language_of_instruction,
-            match=[p for phrases in r.match.values() for p in phrases][:3],
+            match=matched_words(r, turn.lang),
         ))
-    relaxable = False
-    if not rec.results and (rec.constraints or any(refine.values())):
-        # Would the goal find courses without the conditions? Then offer to remove them.
-        kinds = frozenset(c.kind for c in rec.constraints)
-        relaxable = bool(turn.recommend(goal, Filters(sectors=_sectors(state)), top_k=1, ignore=kinds).results)
     active = active_toggles(state, rec.constraints)
     covered = {kind for toggle in active for kind in TOGGLES[toggle]} | {"province", "country"}
     chosen = gaz.get(rec.filters.province) if rec.filters.province else None
+    understood = [c for c in rec.constraints if c.kind not in drop and c.kind not in covered]
+    undo: list[tuple[str, dict[str, Any]]] = [(f"toggle:{name}", {"toggle": name}) for name in sorted(active)]
+    if chosen is not None:
+        undo.append((f"place:{chosen.name(turn.lang)}", {"province": "-"}))
+    undo += [(f"drop:{c.kind}", {"drop": c.kind}) for c in understood]
     return Results(
-        turn.lang, goal=goal, sectors=_sectors(state),
-        understood=[c for c in rec.constraints if c.kind not in drop and c.kind not in covered],
+        turn.lang, goal=goal, sectors=_sectors(state), understood=understood,
         refine=Refinements(free="free" in active, online="online" in active, weekends="weekends" in active,
                            province=chosen.name(turn.lang) if chosen else None),
         items=items, page=page, has_more=len(rec.results) > (page + 1) * PAGE_SIZE, eligible=rec.eligible,
-        relaxable=relaxable,
+        vague=rec.vague, alternatives=[] if rec.results or rec.vague else _without(turn, state, undo, exclude),
     )
+
+
+def _without(turn: Turn, state: dict[str, Any], undo: list[tuple[str, dict[str, Any]]],
+             exclude: set[int]) -> list[Alternative]:
+    """Nothing fits: for each condition, the course that fits the goal once that one is dropped (the
+    honest answer names the condition that stands in the way, with the course one tap away)."""
+    out = []
+    for what, change in undo:
+        other = changed(state, change)
+        rec = turn.recommend(other.get("goal") or "", filters_of(turn, other), top_k=1, lang=turn.lang,
+                             ignore=frozenset(other.get("drop") or []), exclude=exclude)
+        if rec.results and rec.results[0].match_level == "strong":
+            best = rec.results[0]
+            out.append(Alternative(what, best.course.id, best.title))
+        if len(out) == MAX_ALTERNATIVES:
+            break
+    return out
+
+
+def matched_words(result: Result, lang: str) -> list[str]:
+    """Why a course is listed, in the learner's language where possible: the concepts the goal and the
+    course share, then the course's own matching phrases, each once (whatever its case), whole."""
+    words = thesaurus()
+    shown = [words.concepts[c].label(lang) for c in result.concepts if c in words.concepts]
+    shown += [p for phrases in result.match.values() for p in phrases]
+    out: list[str] = []
+    for phrase in shown:
+        if phrase.casefold() not in {o.casefold() for o in out} and len(phrase) > 2:
+            out.append(phrase)
+    return out[:3]
 
 
 def _sectors(state: dict[str, Any]) -> tuple[str, ...]:
@@ -311,9 +375,18 @@ def active_toggles(state: dict[str, Any], constraints: list[Constraint] | None =
 
 def _refined(turn: Turn, change: dict[str, Any]) -> list[Screen]:
     """Apply a change to the current goal's state and show the results again, in place."""
-    state = dict(turn.state)
-    if not state.get("goal") and not _sectors(state):
+    if not turn.state.get("goal") and not _sectors(turn.state):
         return [AskGoal(turn.lang)]  # a button from a conversation that was since reset
+    state = changed(turn.state, change)
+    screen = results(turn, state)
+    screen.replace = True
+    turn.state = state
+    return [screen]
+
+
+def changed(current: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """A goal state after one change: a page, a refinement toggled, a province, a condition dropped."""
+    state = dict(current)
     refine = dict(state.get("refine") or {})
     drop = set(state.get("drop") or [])
     if "page" in change:
@@ -336,10 +409,7 @@ def _refined(turn: Turn, change: dict[str, Any]) -> list[Screen]:
         if "drop" in change:
             drop.add(change["drop"])
     state["refine"], state["drop"] = refine, sorted(drop)
-    screen = results(turn, state)
-    screen.replace = True
-    turn.state = state
-    return [screen]
+    return state
 
 
 @MORE.handles

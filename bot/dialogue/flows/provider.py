@@ -132,6 +132,9 @@ class CatalogReport(Screen):
                              (_("No longer offered: {n}"), r.retired), (_("Unchanged: {n}"), r.unchanged)):
             if codes:
                 lines.append(esc(label.format(n=t.number(len(codes)))) + " — " + esc(listed(codes)))
+        if r.warnings:
+            lines.append("⚠️ " + esc(_("Accepted, but worth fixing:")))
+            lines += ["• " + esc(problem_text(t, w)) for w in r.warnings[:SHOWN]]
         if r.encoding == "cp1258":
             lines.append(esc(_("(The file was saved in the old Windows Vietnamese encoding; I read it as such. "
                                "Check that the accents look right above.)")))

@@ -9,7 +9,7 @@ from bot.dialogue.core import MAX_CALLBACK_BYTES, Screen
 from bot.dialogue.flows import build_router
 from bot.dialogue.flows.courses import Details, Enrolled, Gone, MyCourses, Withdrawn
 from bot.dialogue.flows.discovery import JOBS, Jobs, Sectors
-from bot.dialogue.flows.goals import AskGoal, Item, ProvincePicker, Refinements, Results
+from bot.dialogue.flows.goals import Alternative, AskGoal, Item, ProvincePicker, Refinements, Results
 from bot.dialogue.flows.help import Help, NotText, UnknownCommand
 from bot.dialogue.flows.onboarding import AlreadyAgreed, ChooseLanguage, Declined, Privacy
 from bot.dialogue.flows.privacy import ConfirmDelete, Deleted, KeptData
@@ -48,7 +48,11 @@ def screens(lang: str) -> list[Screen]:
         Results(lang, goal=EVIL, understood=understood, refine=Refinements(True, True, True, "Kampong Speu"),
                 items=[item(n) for n in range(45, 49)], page=11, has_more=True, eligible=4),
         Results(lang, goal=EVIL, sectors=("1013",), items=[], eligible=0),
-        Results(lang, goal="", sectors=("0611",), items=[], eligible=9, relaxable=False),
+        Results(lang, goal="", sectors=("0611",), items=[], eligible=9), Results(lang, goal="help", vague=True),
+        Results(lang, goal=EVIL, understood=understood, items=[], eligible=3, alternatives=[
+            Alternative("toggle:weekends", 2**40, EVIL),
+            Alternative("place:Kampong Cham", 7, "Tailoring"),
+            Alternative("drop:women", 8, EVIL)]),
         ProvincePicker(lang, options=[("banteay-meanchey", "Banteay Meanchey")] * 10, page=3, has_more=True),
         details, Details(lang, course_id=1, title="x", title_lang=lang, language_of_instruction="en", active=False),
         Enrolled(lang, course_id=2**40, title=EVIL, provider=EVIL, contact={"phone": EVIL, "email": "a@b"},
@@ -93,3 +97,23 @@ def test_long_text_is_split_cleanly() -> None:
         parse_html(part)
     assert "".join(p.replace("\n", "") for p in parts).replace(" ", "") == paragraph.replace("\n", "").replace(" ", "")
     assert split_message("short") == ["short"]
+
+
+def test_nothing_fits_names_the_condition_in_the_way() -> None:
+    """"Nothing fits; without 'weekends' there is Tailoring", with the course one tap away and the
+    condition removable in one tap (its toggle)."""
+    t = Catalogs().translator("en")
+    screen = Results("en", goal="sewing at weekends", items=[], eligible=3, alternatives=[
+        Alternative("toggle:weekends", 7, "Tailoring")])
+    reply = screen.view(t)
+    assert "No course fits all of these conditions." in reply.text
+    assert "Without “weekends”: Tailoring" in reply.text
+    data = [d for row in reply.buttons for _, d in row]
+    assert "c.d:7" in data and not any(d.startswith("c.e:") for d in data)
+    assert any(label == "☑ Weekends" for row in reply.buttons for label, _ in row)
+
+
+def test_a_vague_goal_gets_a_question_not_a_list() -> None:
+    reply = Results("vi", goal="giúp tôi", vague=True).view(Catalogs().translator("vi"))
+    assert "“may mặc”" in reply.text and "c.d:" not in str(reply.buttons)
+    assert len(reply.buttons) == 1  # guided choice only

@@ -1,6 +1,7 @@
 import pytest
 
 from catalog.language.places import gazetteer
+from catalog.language.text import fold
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -36,3 +37,11 @@ def test_accented_text_must_match_an_accented_spelling():
     assert can_tho is not None
     assert gaz.spelled_as(can_tho, "Cần Thơ") and gaz.spelled_as(can_tho, "can tho")
     assert not gaz.spelled_as(can_tho, "cần thợ")  # "need a worker"
+
+
+def test_khmer_names_match_whole_syllables_only():
+    gaz = gazetteer()
+    key = fold("តាកែវ")
+    assert [m.province.id for m in gaz.find(fold("ចង់រៀននៅតាកែវ"))] == ["takeo"]
+    # The same letters followed by a vowel sign belong to another syllable: not the place.
+    assert gaz.find(key + "\u17b6") == []

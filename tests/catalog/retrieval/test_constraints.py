@@ -66,3 +66,37 @@ def test_filters_from_dict_validates():
 def test_explicit_filters_override_the_text():
     parsed = Filters(free_only=True, province="battambang")
     assert parsed.merged(Filters(province="takeo")) == Filters(free_only=True, province="takeo")
+
+
+def _kinds(goal: str) -> dict:
+    return {c.kind: c.value for c in parse_goal(goal, gazetteer()).constraints}
+
+
+@pytest.mark.parametrize("goal", ["learn online selling", "hoc ban hang online", "ខ្ញុំចង់រៀនលក់អនឡាញ"])
+def test_online_as_the_topic_is_not_a_delivery_condition(goal):
+    assert "delivery" not in _kinds(goal)
+
+
+@pytest.mark.parametrize("goal", ["hoc nau an online", "ខ្ញុំចង់រៀនកុំព្យូទ័រអនឡាញ", "free online english course"])
+def test_online_as_the_way_to_study_is_a_delivery_condition(goal):
+    assert _kinds(goal)["delivery"] == ("online",)
+
+
+@pytest.mark.parametrize("goal", ["I cannot afford fees, I want to learn sewing", "my family is poor, I want to cook",
+                                  "toi khong co tien, muon hoc may", "gia đình nghèo, muốn học nghề điện",
+                                  "ខ្ញុំគ្មានលុយ ចង់រៀនកាត់ដេរ"])
+def test_no_money_for_fees_means_free(goal):
+    assert _kinds(goal).get("free") is True
+
+
+@pytest.mark.parametrize("goal, province", [
+    ("học nấu ăn ở Thanh Hoá", "thanh-hoa"), ("học may ở Khánh Hoà", "khanh-hoa"),  # old tone placement
+    ("học nghề ở Hội An", "da-nang"), ("học ở Thủ Dầu Một", "ho-chi-minh-city"), ("work in Bavet", "svay-rieng"),
+    ("ចង់រៀនកាត់ដេរនៅតាខ្មៅ", "kandal"), ("muốn học ở Nam Vang", "phnom-penh"), ("học nghề ở Dĩ An", "ho-chi-minh-city"),
+])
+def test_towns_and_old_spellings_are_places(goal, province):
+    assert _kinds(goal)["province"] == province
+
+
+def test_a_place_written_only_with_tone_marks_is_not_found_in_untoned_words():
+    assert "province" not in _kinds("muon di an pho")  # "đi ăn phở", not Dĩ An

@@ -113,3 +113,31 @@ def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
     assert rec.refresh()
     assert rec.recommend("bread baking", top_k=1).results[0].course.code == "BAKE-1"
     app.close()
+
+
+@pytest.mark.parametrize("goal", ["I want a better job", "help me", "🙂🙂", "giúp tôi với", "ខ្ញុំត្រូវការលុយ"])
+def test_a_vague_goal_gets_no_list(sample, goal):
+    rec = sample.recommend(goal)
+    assert rec.vague and rec.results == []
+
+
+@pytest.mark.parametrize("goal", ["I want to become an airline pilot", "học làm nha sĩ", "ខ្ញុំចង់ធ្វើជាមេធាវី"])
+def test_work_no_course_teaches_gets_nothing_rather_than_a_confident_list(sample, goal):
+    rec = sample.recommend(goal)
+    assert rec.concepts and rec.results == [] and not rec.vague
+
+
+def test_sewing_at_weekends_in_kampong_cham_is_nothing_but_tailoring_without_weekends(sample):
+    """The issue's learner: the only sewing course there runs on weekdays. Related courses (online
+    selling) are not an answer to "sewing"."""
+    goal = "I am a woman in Kampong Cham and can only study at weekends, I want to learn sewing"
+    assert sample.recommend(goal).results == []
+    without = sample.recommend(goal, ignore=frozenset({"schedule"}))
+    assert without.results and without.results[0].match_level == "strong"
+    assert without.results[0].course.sector == "0723"  # ISCED-F: textiles, clothes, footwear
+
+
+def test_a_khmer_goal_reaches_a_course_described_only_in_english_through_a_concept(sample):
+    rec = sample.recommend("ចង់រៀនតម្លើងសូឡា", top_k=10)
+    english_only = [r for r in rec.results if set(r.course.title) == {"en"}]
+    assert english_only and all(r.concepts for r in english_only)

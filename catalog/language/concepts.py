@@ -1,0 +1,141 @@
+"""A multilingual thesaurus of occupations and skills (``data/concepts.json``): the shared meaning
+between a learner's words and a course's, whatever language either is written in.
+
+Each concept has labels in Khmer, Vietnamese and English, plus colloquial words, English loanwords
+written in Khmer script, frequent misspellings and Vietnamese typed without tone marks; an occupation is
+linked to the skills it needs. Both sides are tagged the same way: a goal, when it is read, and a course,
+when the catalog is loaded, so that a Khmer goal reaches a course described only in English through a
+concept they share, and a course that shares no concept with a goal that has some is not presented as
+a match.
+
+Matching is on whole words: text and labels are cut into the same folded words (Khmer segmented,
+Vietnamese tone marks and case dropped, English lightly stemmed), and a label matches a run of
+consecutive words, its Khmer words joined without spaces so that the segmenter's choices on either side
+do not matter. A Khmer label of two syllables or more also matches wherever it starts and ends on
+syllable boundaries, since Khmer is written without spaces and the segmenter may glue a label to the
+word before it. To add a term, put it in the concept's labels or variants; ``tests/catalog/language/
+test_concepts.py`` checks the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from catalog.language.text import fold
+from catalog.language.tokens import tokenize, words
+
+MAX_LABEL_WORDS = 8
+_KHMER_RUN = re.compile("[\u1780-\u17dd]+")
+_COENG = "\u17d2"
+
+
+def _syllable_starts(run: str) -> list[int]:
+    """Where Khmer orthographic syllables begin: at a consonant or independent vowel that is not
+    written below another (after COENG). Matching on these, not on the segmenter's word guesses,
+    finds "ជាងភ្លើង" in "ចង់ធ្វើជាងភ្លើង" however that was cut into words, and never starts or ends
+    a label in the middle of a written syllable."""
+    return [i for i, ch in enumerate(run) if "\u1780" <= ch <= "\u17b3" and (i == 0 or run[i - 1] != _COENG)]
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    fields: tuple[str, ...]
+    labels: dict[str, tuple[str, ...]]  # km, vi, en
+    variants: tuple[str, ...]
+    related: tuple[str, ...]
+
+    @property
+    def occupation(self) -> bool:
+        return self.id.startswith("occ.")
+
+    def label(self, lang: str) -> str:
+        """The concept's name in ``lang`` (the first label; English when it has none)."""
+        names = self.labels.get(lang) or self.labels.get("en") or (self.id,)
+        return names[0]
+
+
+def _key(ws: list[str]) -> str:
+    """Words joined as a lookup key: Khmer without spaces (segmenters disagree), Latin with."""
+    return "".join(ws) if ws and not any(w.isascii() for w in ws) else " ".join(ws)
+
+
+def _windows(ws: list[str]) -> set[str]:
+    out = set()
+    for i in range(len(ws)):
+        for j in range(i + 1, min(len(ws), i + MAX_LABEL_WORDS) + 1):
+            part = ws[i:j]
+            out.add(" ".join(part))
+            out.add("".join(part))
+    return out
+
+
+class Thesaurus:
+    def __init__(self, concepts: list[Concept], generic: Iterable[str] = ()) -> None:
+        self.concepts = {c.id: c for c in concepts}
+        # Words that name no kind of work ("better", "money", "ការងារ"), as tokens.
+        self._generic = {t for text in generic for t in tokenize(text) if "_" not in t}
+        self._by_key: dict[str, set[str]] = {}
+        self._khmer: dict[str, set[str]] = {}  # Khmer labels of two syllables or more, spaces dropped
+        for concept in concepts:
+            for text in (*(label for labels in concept.labels.values() for label in labels), *concept.variants):
+                key = _key(words(text))
+                if key:
+                    self._by_key.setdefault(key, set()).add(concept.id)
+                folded = fold(text).replace(" ", "")
+                if _KHMER_RUN.fullmatch(folded) and len(_syllable_starts(folded)) > 1:
+                    self._khmer.setdefault(folded, set()).add(concept.id)
+        self._khmer_longest = max(map(len, self._khmer), default=0)
+
+    def find(self, text: str) -> set[str]:
+        """The concepts whose labels occur in ``text`` as whole words."""
+        if not text:
+            return set()
+        found: set[str] = set()
+        for window in _windows(words(text)):
+            found |= self._by_key.get(window, set())
+        for run in _KHMER_RUN.findall(fold(text)):
+            starts = [*_syllable_starts(run), len(run)]
+            for a, i in enumerate(starts):
+                for j in starts[a + 2:]:  # at least two syllables
+                    if j - i > self._khmer_longest:
+                        break
+                    found |= self._khmer.get(run[i:j], set())
+        return found
+
+    def named(self, text: str) -> set[str]:
+        """The concepts ``text`` is, as a whole, a label of (not merely contains one)."""
+        return set(self._by_key.get(_key(words(text)), set()))
+
+    def generic(self, token: str) -> bool:
+        """Whether a goal token says nothing about which work or skill is wanted."""
+        return token in self._generic
+
+    def related(self, ids: set[str]) -> set[str]:
+        """The concepts linked to these (an occupation's skills, the occupations a skill leads to)."""
+        out: set[str] = set()
+        for cid in ids:
+            concept = self.concepts.get(cid)
+            if concept is not None:
+                out.update(concept.related)
+        for concept in self.concepts.values():  # links are stated once, meant both ways
+            if ids & set(concept.related):
+                out.add(concept.id)
+        return out - ids
+
+
+@cache
+def thesaurus() -> Thesaurus:
+    raw: dict[str, Any] = json.loads(resources.files("catalog.language").joinpath(
+        "data/concepts.json").read_text(encoding="utf-8"))
+    return Thesaurus([Concept(c["id"], tuple(c.get("fields") or ()),
+                              {lang: tuple(c.get(lang) or ()) for lang in ("km", "vi", "en")},
+                              tuple(c.get("variants") or ()), tuple(c.get("related") or ()))
+                      for c in raw["concepts"]],
+                     [w for words_ in (raw.get("generic") or {}).values() for w in words_])

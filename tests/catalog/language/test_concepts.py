@@ -1,0 +1,60 @@
+import json
+from importlib import resources
+
+import pytest
+
+from catalog.courses.schema import SECTORS
+from catalog.language.concepts import Concept, Thesaurus, thesaurus
+from catalog.retrieval.recommender import Recommender
+
+
+def _raw() -> list[dict]:
+    text = resources.files("catalog.language").joinpath("data/concepts.json").read_text(encoding="utf-8")
+    return json.loads(text)["concepts"]
+
+
+def test_file_is_well_formed():
+    raw = _raw()
+    ids = [c["id"] for c in raw]
+    assert len(ids) == len(set(ids)) and len(ids) >= 150
+    for c in raw:
+        assert c["id"].split(".", 1)[0] in ("occ", "skill"), c["id"]
+        assert c["km"] and c["vi"] and c["en"], c["id"]  # a label in every language
+        assert set(c["related"]) <= set(ids), c["id"]
+        assert set(c["fields"]) <= set(SECTORS), c["id"]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("ខ្ញុំចង់ក្លាយជាជាងអគ្គិសនី", "occ.electrician"),  # Khmer without spaces
+    ("ចង់រៀនជាងភ្លេីង", "occ.electrician"),  # a frequent vowel misspelling
+    ("i want to be an electrcian", "occ.electrician"),
+    ("muon hoc nghe dien", "occ.electrician"),  # Vietnamese without tone marks
+    ("Tôi muốn làm thợ điện", "occ.electrician"),
+])
+def test_finds_a_concept_however_it_is_written(text, concept):
+    assert concept in thesaurus().find(text)
+
+
+def test_labels_match_whole_words_only():
+    words = Thesaurus([Concept("occ.hair", (), {"en": ("hair",), "km": (), "vi": ()}, (), ())])
+    assert words.find("cut hair") == {"occ.hair"}
+    assert words.find("a new chair") == set()
+
+
+def test_links_are_meant_both_ways():
+    words = Thesaurus([
+        Concept("occ.tailor", (), {"en": ("tailor",), "km": (), "vi": ()}, (), ("skill.sewing",)),
+        Concept("skill.sewing", (), {"en": ("sewing",), "km": (), "vi": ()}, (), ()),
+    ])
+    assert words.related({"occ.tailor"}) == {"skill.sewing"}
+    assert words.related({"skill.sewing"}) == {"occ.tailor"}
+
+
+def test_every_sample_course_is_about_some_concept(sample: Recommender):
+    """A course the thesaurus cannot place could only ever be matched by its words."""
+    snap = sample.snapshot
+    untagged = [snap.courses[row].code for row in range(len(snap.courses)) if not snap.concepts(row)]
+    assert untagged == []
+    fields = {snap.courses[row].sector for row in range(len(snap.courses))}
+    known = {f for c in thesaurus().concepts.values() for f in c.fields}
+    assert fields <= known, fields - known
