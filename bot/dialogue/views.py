@@ -57,12 +57,15 @@ def condition_label(t: Translator, kind: str, value: object, province_name: str 
     "Women"), not as they wrote it ("toi la nu", "hoc toi")."""
     _ = t.gettext
     if kind == "free":
+        # TRANSLATORS: a condition on a course: it costs nothing (not "freedom", not "free time").
         return _("Free")
     if kind == "max_cost" and isinstance(value, dict):
+        # TRANSLATORS: a condition on a course's price, e.g. "Up to 60 USD".
         return _("Up to {amount}").format(amount=t.money(float(value.get("amount", 0)), str(value.get("currency"))))
     if kind == "province" or kind == "country":
         return province_name or str(value)
     if kind == "delivery" and isinstance(value, list | tuple):
+        # TRANSLATORS: how a course is taught: over the internet, in a classroom or workshop, or both.
         names = {"online": _("Online"), "in_person": _("On site"), "blended": _("Online and on site")}
         return " / ".join(names.get(v, v) for v in value)
     if kind == "schedule" and isinstance(value, list | tuple):
@@ -70,6 +73,7 @@ def condition_label(t: Translator, kind: str, value: object, province_name: str 
     if kind == "languages" and isinstance(value, list | tuple):
         return _("Taught in {language}").format(language=" / ".join(language_name(t, v) for v in value))
     if kind == "women":
+        # TRANSLATORS: a condition the learner stated: courses for women (a short label on a button).
         return _("Women")
     if kind == "age":
         return _("Age {n}").format(n=value)

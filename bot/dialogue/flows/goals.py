@@ -167,6 +167,8 @@ class Results(Screen):
         elif self.alternatives:
             lines.append(esc(_("No course fits all of these conditions.")))
             for alternative in self.alternatives:
+                # TRANSLATORS: nothing fits all conditions; dropping {condition} (e.g. "weekends") would
+                # give {course}, a course title.
                 lines.append("• " + esc(_("Without “{condition}”: {course}").format(
                     condition=self.what(t, alternative), course=excerpt(alternative.title, 80))))
                 buttons.append([(_("ℹ️ {title}").format(title=excerpt(alternative.title, 40)),
@@ -176,6 +178,7 @@ class Results(Screen):
         else:
             lines.append(esc(_("I have no course for this yet. Try other words, or let me help you choose.")))
         check = {True: "☑ ", False: "☐ "}
+        # TRANSLATORS: a toggle button under a list of courses: keep only the courses that cost nothing.
         buttons.append([(check[self.refine.free] + _("Free only"), TOGGLE.data("free")),
                         (check[self.refine.online] + _("Online"), TOGGLE.data("online"))])
         province = ("✖ " + self.refine.province, PLACE.data("-")) if self.refine.province \

@@ -103,7 +103,8 @@ def test_nothing_fits_names_the_condition_in_the_way() -> None:
     """"Nothing fits; without 'weekends' there is Tailoring", with the course one tap away and the
     condition removable in one tap (its toggle)."""
     t = Catalogs().translator("en")
-    screen = Results("en", goal="sewing at weekends", items=[], eligible=3, alternatives=[
+    screen = Results("en", goal="sewing at weekends", refine=Refinements(weekends=True), items=[], eligible=3,
+                     alternatives=[
         Alternative("toggle:weekends", 7, "Tailoring")])
     reply = screen.view(t)
     assert "No course fits all of these conditions." in reply.text
