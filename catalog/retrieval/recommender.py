@@ -455,25 +455,25 @@ class Recommender:
             for row in snap.about(judge.goal):
                 if mask[row] and row not in fused:
                     fused[row] = floor * CONCEPT_ONLY
+        judged = [(row, score, *(judge.level(row) if judge else (STRONG, ()))) for row, score in fused.items()]
+        # Courses about the goal itself first, then those about a related skill or occupation; related
+        # ones alone are not an answer to the goal ("sewing" is not answered by "online selling"), and
+        # courses about something else are never shown as a match, however high they rank.
+        judged = sorted((j for j in judged if j[2] != NONE),
+                        key=lambda j: (j[2] != STRONG, -j[1], snap.courses[j[0]].id))
+        if judged and judged[0][2] != STRONG:
+            judged = []
+        # Nothing to go on: no work named and no condition or field given (emoji, "help me").
+        vague = (judge.vague if judge else not parsed.constraints) and not final.sectors
         results = []
-        for row, score in sorted(fused.items(), key=lambda kv: (-kv[1], snap.courses[kv[0]].id)):
-            level, shared = judge.level(row) if judge else (STRONG, ())
-            if level == NONE:
-                continue  # not about what the learner asked: never shown as a match
+        for row, score, level, shared in [] if vague else judged[:top_k]:
             course = snap.courses[row]
             title, title_lang = course.title_in(lang)
             match, reason = explain(token_set, snap.terms(row))
             if not goal_tokens:
                 reason = "fits what you asked: " + ", ".join(c.text for c in parsed.constraints)
             results.append(Result(course, score, title, title_lang, match, reason, level, shared))
-        # Courses about the goal itself first, then those about a related skill or occupation; related
-        # ones alone are not an answer to the goal ("sewing" is not answered by "online selling").
-        results.sort(key=lambda r: r.match_level != STRONG)
-        if results and results[0].match_level != STRONG:
-            results = []
-        # Nothing to go on: no work named, no condition given (emoji, "help me").
-        vague = judge.vague if judge else not parsed.constraints
-        return Recommendation(parsed, final, [] if vague else results[:top_k], allowed, tuple(sorted(concepts)), vague)
+        return Recommendation(parsed, final, results, allowed, tuple(sorted(concepts)), vague)
 
 
 def load_snapshot(session: Session, settings: CatalogSettings) -> Snapshot:

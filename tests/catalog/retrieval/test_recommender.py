@@ -141,3 +141,8 @@ def test_a_khmer_goal_reaches_a_course_described_only_in_english_through_a_conce
     rec = sample.recommend("ចង់រៀនតម្លើងសូឡា", top_k=10)
     english_only = [r for r in rec.results if set(r.course.title) == {"en"}]
     assert english_only and all(r.concepts for r in english_only)
+
+
+def test_a_vague_goal_within_a_chosen_field_lists_that_field(sample):
+    rec = sample.recommend("help me", Filters(sectors=("0611",)))
+    assert not rec.vague and rec.results and all(r.course.sector == "0611" for r in rec.results)
