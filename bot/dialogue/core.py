@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -124,7 +125,7 @@ class Reply:
 
 
 @dataclass
-class Screen:
+class Screen(ABC):
     """What a flow decided to show, as data; :meth:`render` turns it into localized HTML."""
 
     lang: str
@@ -135,8 +136,9 @@ class Screen:
         reply.replace = self.replace
         return reply
 
+    @abstractmethod
     def view(self, t: Translator) -> Reply:
-        raise NotImplementedError(type(self).__name__)
+        """The screen's text and buttons in the learner's language."""
 
 
 # -- callback arguments -------------------------------------------------------------------------

@@ -92,6 +92,11 @@ class Thesaurus:
                 if _KHMER_RUN.fullmatch(folded) and len(_syllable_starts(folded)) > 1:
                     self._khmer.setdefault(folded, set()).add(concept.id)
         self._khmer_longest = max(map(len, self._khmer), default=0)
+        self._links: dict[str, set[str]] = {}  # links are stated once, meant both ways
+        for concept in concepts:
+            for other in concept.related:
+                self._links.setdefault(concept.id, set()).add(other)
+                self._links.setdefault(other, set()).add(concept.id)
 
     def find(self, text: str) -> set[str]:
         """The concepts whose labels occur in ``text`` as whole words."""
@@ -119,15 +124,7 @@ class Thesaurus:
 
     def related(self, ids: set[str]) -> set[str]:
         """The concepts linked to these (an occupation's skills, the occupations a skill leads to)."""
-        out: set[str] = set()
-        for cid in ids:
-            concept = self.concepts.get(cid)
-            if concept is not None:
-                out.update(concept.related)
-        for concept in self.concepts.values():  # links are stated once, meant both ways
-            if ids & set(concept.related):
-                out.add(concept.id)
-        return out - ids
+        return set().union(*(self._links.get(cid, set()) for cid in ids)) - ids
 
 
 @cache

@@ -324,10 +324,10 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         age = int(next(g for g in m.groups() if g))
         if 12 <= age <= 80:
             take("age", age, m)
-    topics = thesaurus().find(folded)
+    words = thesaurus()
     for kind, value, pattern in _SIMPLE:
         for m in pattern.finditer(folded):
-            if kind in TOPIC_PRONE and topics - thesaurus().find(folded[: m.start()] + " " + folded[m.end() :]):
+            if kind in TOPIC_PRONE and words.find(folded) - words.find(folded[: m.start()] + " " + folded[m.end():]):
                 continue  # part of what the learner wants to learn ("online selling"), not how
             take(kind, value, m)
     for place in gaz.find(folded):

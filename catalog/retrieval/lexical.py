@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -30,7 +31,7 @@ class LexicalIndex:
                 cols.append(vocab.setdefault(term, len(vocab)))
                 tfs.append(tf)
         self.vocab = vocab
-        self.df = np.zeros(0, dtype=np.float32)
+        self.df = np.zeros(0, dtype=np.float32)  # courses each term occurs in: how specific a goal word is
         if not tfs:
             self.matrix = sparse.csc_matrix((self.n, 0), dtype=np.float32)
             return
@@ -38,9 +39,8 @@ class LexicalIndex:
         c = np.asarray(cols, dtype=np.int64)
         tf = np.asarray(tfs, dtype=np.float32)
         avgdl = float(lengths.mean()) or 1.0
-        df = np.bincount(c, minlength=len(vocab)).astype(np.float32)
-        self.df = df  # courses each term occurs in: how specific a word of a goal is
-        idf = np.log1p((self.n - df + 0.5) / (df + 0.5))
+        df = self.df = np.bincount(c, minlength=len(vocab)).astype(np.float32)
+        idf = self._idf(df)
         norm = k1 * (1 - b + b * lengths[r] / avgdl)
         weights = idf[c] * tf * (k1 + 1) / (tf + norm)
         self.matrix = sparse.csc_matrix((weights, (r, c)), shape=(self.n, len(vocab)), dtype=np.float32)
@@ -51,15 +51,20 @@ class LexicalIndex:
         col = self.vocab.get(term)
         return float(self.df[col]) / self.n if col is not None and self.n else 0.0
 
+    def _idf(self, df: Any) -> Any:
+        return np.log1p((self.n - df + 0.5) / (df + 0.5))
+
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency of ``term`` (highest for a word no course has)."""
         col = self.vocab.get(term)
-        df = float(self.df[col]) if col is not None else 0.0
-        return float(np.log1p((self.n - df + 0.5) / (df + 0.5)))
+        return float(self._idf(float(self.df[col]) if col is not None else 0.0))
 
-    def has(self, row: int, term: str) -> bool:
+    def rows_with(self, term: str) -> np.ndarray:
+        """The documents ``term`` occurs in (one column of the matrix, no scan)."""
         col = self.vocab.get(term)
-        return col is not None and self.matrix[row, col] != 0
+        if col is None:
+            return np.zeros(0, dtype=np.int32)
+        return self.matrix.indices[self.matrix.indptr[col]:self.matrix.indptr[col + 1]]
 
     def scores(self, query_tokens: Sequence[str], bigram_weight: float = 2.0) -> np.ndarray:
         """BM25 score of every document (zeros where nothing matched). Bigrams ("xe_may") count

@@ -314,15 +314,19 @@ class Judge:
         self.goal = concepts
         self.related = frozenset(words.related(set(self.goal)))
         content = list(dict.fromkeys(t for t in goal_tokens if "_" not in t and not words.generic(t)))
-        self.weights = {t: snap.lexical.idf(t) for t in content}
         # No concept, and no word that names a kind of work ("I want a better job", "help me").
         self.vague = not self.goal and all(snap.lexical.share(t) > GENERIC_SHARE for t in content)
-        self._best = max((self._covered(row) for row in candidates), default=0.0) if not self.goal else 0.0
-        self._needed = max(self._best, COVERED * sum(self.weights.values()))
-
-    def _covered(self, row: int) -> float:
-        """How much of the goal's meaning a course's words carry: the rarer a word, the more it says."""
-        return sum(w for t, w in self.weights.items() if self.snap.lexical.has(row, t))
+        # How much of the goal's meaning each course's words carry: the rarer a word, the more it says.
+        self._covered = np.zeros(len(snap.courses), dtype=np.float32)
+        total = 0.0
+        if not self.goal:
+            for t in content:
+                weight = snap.lexical.idf(t)
+                self._covered[snap.lexical.rows_with(t)] += weight
+                total += weight
+        rows = np.fromiter(candidates, dtype=np.int64)
+        self._best = float(self._covered[rows].max(initial=0.0))
+        self._needed = max(self._best, COVERED * total)
 
     def level(self, row: int) -> tuple[str, tuple[str, ...]]:
         course = self.snap.concepts(row)
@@ -332,7 +336,7 @@ class Judge:
                 return STRONG, tuple(sorted(shared))
             linked = self.related & course
             return (WEAK, tuple(sorted(linked))) if linked else (NONE, ())
-        if self._best and self._covered(row) >= self._needed - 1e-6:
+        if self._best and self._covered[row] >= self._needed - 1e-6:
             return STRONG, ()
         return (WEAK, ()) if self.dense.get(row, (0, 0.0))[1] >= DENSE_ALONE else (NONE, ())
 
