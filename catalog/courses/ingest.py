@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from catalog.courses.problems import Problem, problem
 from catalog.courses.schema import CourseRecord, ProviderRecord
-from catalog.courses.search import lexical_tokens
+from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.courses.validation import ParsedUpload, parse_upload, size_problem
 from catalog.errors import InputError
+from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.text import normalize, script_language
 from catalog.language.tokens import TOKENIZER_VERSION
@@ -69,6 +70,8 @@ def _apply_record(course: Course, record: CourseRecord, version: int) -> None:
     if course.content_hash != content_hash or course.tokenizer_version != TOKENIZER_VERSION:
         course.tokens = lexical_tokens(record)
         course.tokenizer_version = TOKENIZER_VERSION
+    if course.content_hash != content_hash or course.concepts_version != thesaurus().version:
+        tag_concepts(course)
     course.content_hash = content_hash
     course.record_hash = record.record_hash()
     course.changed_in_version = version

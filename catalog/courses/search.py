@@ -1,9 +1,10 @@
-"""What a course record gives the lexical index: its tokens, weighted by field."""
+"""What a course gives search: its lexical tokens, weighted by field, and its thesaurus concepts."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
+from catalog.language.concepts import thesaurus
 from catalog.language.tokens import tokenize
 
 # Title, skills and keywords say what a course is about; repeating their tokens weighs them
@@ -34,3 +35,11 @@ def lexical_tokens(record: SearchFields) -> list[str]:
         for item in items:
             tokens += tokenize(item)
     return tokens
+
+
+def tag_concepts(course: Any) -> None:
+    """Store what a course is about (``concepts``) with the thesaurus version that said so; done on
+    ingest and, after the thesaurus changes, once when the catalog is loaded."""
+    words = thesaurus()
+    course.concepts = words.tag_course(course.title.values(), course.skills, course.keywords)
+    course.concepts_version = words.version

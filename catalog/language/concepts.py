@@ -19,6 +19,7 @@ test_concepts.py`` checks the file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from catalog.language.text import fold
 from catalog.language.tokens import tokenize, words
 
 MAX_LABEL_WORDS = 8
+TAGGER_VERSION = 1  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 _COENG = "\u17d2"
 
@@ -77,8 +79,9 @@ def _windows(ws: list[str]) -> set[str]:
 
 
 class Thesaurus:
-    def __init__(self, concepts: list[Concept], generic: Iterable[str] = ()) -> None:
+    def __init__(self, concepts: list[Concept], generic: Iterable[str] = (), version: str = "") -> None:
         self.concepts = {c.id: c for c in concepts}
+        self.version = version  # changes whenever the data does: stored course tags are then redone
         # Words that name no kind of work ("better", "money", "ការងារ"), as tokens.
         self._generic = {t for text in generic for t in tokenize(text) if "_" not in t}
         self._by_key: dict[str, set[str]] = {}
@@ -114,6 +117,14 @@ class Thesaurus:
                     found |= self._khmer.get(run[i:j], set())
         return found
 
+    def tag_course(self, titles: Iterable[str], skills: Iterable[str], keywords: Iterable[str]) -> list[str]:
+        """What a course is about: the concepts in what it says it teaches (titles and skills), and its
+        keywords that name a concept outright (keywords are search aids: "cooking gas" on a biogas
+        course is not about cooking)."""
+        found = self.find(" . ".join([*titles, *skills]))
+        found.update(*(self.named(k) for k in keywords))
+        return sorted(found)
+
     def named(self, text: str) -> set[str]:
         """The concepts ``text`` is, as a whole, a label of (not merely contains one)."""
         return set(self._by_key.get(_key(words(text)), set()))
@@ -129,10 +140,11 @@ class Thesaurus:
 
 @cache
 def thesaurus() -> Thesaurus:
-    raw: dict[str, Any] = json.loads(resources.files("catalog.language").joinpath(
-        "data/concepts.json").read_text(encoding="utf-8"))
+    text = resources.files("catalog.language").joinpath("data/concepts.json").read_text(encoding="utf-8")
+    raw: dict[str, Any] = json.loads(text)
     return Thesaurus([Concept(c["id"], tuple(c.get("fields") or ()),
                               {lang: tuple(c.get(lang) or ()) for lang in ("km", "vi", "en")},
                               tuple(c.get("variants") or ()), tuple(c.get("related") or ()))
                       for c in raw["concepts"]],
-                     [w for words_ in (raw.get("generic") or {}).values() for w in words_])
+                     [w for words_ in (raw.get("generic") or {}).values() for w in words_],
+                     f"{TAGGER_VERSION}:{hashlib.sha256(text.encode()).hexdigest()[:12]}")

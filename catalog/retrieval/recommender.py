@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, localized
-from catalog.courses.search import lexical_tokens
+from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.errors import InputError
 from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
@@ -53,11 +53,12 @@ RRF_K = 60
 CANDIDATES = 100
 MAX_TOP = 50
 PLACE_BOOST = 1.15
+HOME_COUNTRY = {"km": "KH", "vi": "VN"}  # an English-speaking learner's country is not assumed
 LEXICAL_MIN_FRACTION = 0.25
 UNACCENTED_DENSE_WEIGHT = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CourseInfo:
     """What the recommender needs to show and explain a course (full details live in the DB)."""
 
@@ -81,6 +82,7 @@ class CourseInfo:
     women_only: bool
     min_age: int | None
     max_age: int | None
+    concepts: frozenset[str] = frozenset()
 
     def title_in(self, lang: str) -> tuple[str, str]:
         """(title, its language): the learner's language, else English, else any."""
@@ -115,32 +117,21 @@ class Snapshot:
         self.lexical = LexicalIndex(tokens)
         self.max_id = int(self.ids.max()) + 1 if n else 1
         self._terms: dict[int, dict[str, list[tuple[str, set[str]]]]] = {}
-        self._concepts: dict[int, frozenset[str]] = {}
-        self._by_concept: dict[str, set[int]] | None = None
+        by_concept: dict[str, list[int]] = {}
+        for row, course in enumerate(courses):
+            for cid in course.concepts:
+                by_concept.setdefault(cid, []).append(row)
+        # concept → rows of the courses about it
+        self._by_concept = {cid: np.asarray(rows, dtype=np.int64) for cid, rows in by_concept.items()}
 
     def concepts(self, row: int) -> frozenset[str]:
-        """The thesaurus concepts a course is about: those in what it says it teaches (its titles and
-        skills), and its keywords that name a concept outright (keywords are search aids: "cooking gas"
-        on a biogas course is not about cooking). Computed on first use and kept."""
-        cached = self._concepts.get(row)
-        if cached is None:
-            c = self.courses[row]
-            words = thesaurus()
-            found = words.find(" . ".join([*c.title.values(), *c.skills]))
-            found.update(*(words.named(k) for k in c.keywords))
-            cached = self._concepts[row] = frozenset(found)
-        return cached
+        """The thesaurus concepts a course is about (tagged when it was ingested)."""
+        return self.courses[row].concepts
 
-    def about(self, concepts: frozenset[str]) -> set[int]:
-        """Rows of the courses tagged with any of these concepts (the inverted index is built on
-        first use, once per catalog version)."""
-        if self._by_concept is None:
-            by: dict[str, set[int]] = {}
-            for row in range(len(self.courses)):
-                for cid in self.concepts(row):
-                    by.setdefault(cid, set()).add(row)
-            self._by_concept = by
-        return set().union(*(self._by_concept.get(c, set()) for c in concepts))
+    def about(self, concepts: frozenset[str]) -> np.ndarray:
+        """Rows of the courses tagged with any of these concepts, in row order."""
+        parts = [self._by_concept[c] for c in concepts if c in self._by_concept]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def terms(self, row: int) -> dict[str, list[tuple[str, set[str]]]]:
         """Tokenised reason phrases of a course, computed on first use and kept (read-mostly;
@@ -345,8 +336,9 @@ class Recommender:
     """Thread-safe recommendation service over one catalog version (see :meth:`refresh`)."""
 
     def __init__(self, settings: CatalogSettings, sessions: sessionmaker[Session], embedder: Embedder,
-                 index: VectorIndex, snapshot: Snapshot) -> None:
+                 index: VectorIndex, snapshot: Snapshot, *, goal_cache: int = RECENT_GOALS) -> None:
         self.settings = settings
+        self.goal_cache = goal_cache  # goal vectors kept (0 in benchmarks that time the embedding too)
         self.sessions = sessions
         self.embedder = embedder
         self.index = index
@@ -392,7 +384,7 @@ class Recommender:
             if cached is None:
                 cached = self.embedder.embed_queries([text])[0]
                 self._recent[text] = cached
-                while len(self._recent) > RECENT_GOALS:
+                while len(self._recent) > self.goal_cache:
                     self._recent.pop(next(iter(self._recent)))
             return cached
 
@@ -452,19 +444,26 @@ class Recommender:
         lang = lang or parsed.language
         token_set = {t for t in goal_tokens if "_" not in t}
         judge = Judge(snap, concepts, goal_tokens, dense, fused) if goal_tokens else None
+        # A Khmer or Vietnamese learner who names no place sees courses at home and online first.
+        home = HOME_COUNTRY.get(lang) if not final.province and not final.country else None
         if judge and judge.goal:
             # A course about a concept of the goal is a candidate even when neither its words nor its
-            # vector came near (a Khmer goal, a course described only in English).
+            # vector came near (a Khmer goal, a course described only in English). They rank below every
+            # scored candidate, so no more than a full list of them is ever needed, those at home first.
+            rows = snap.about(judge.goal)
+            rows = rows[mask[rows]]
+            rows = rows[~np.isin(rows, np.fromiter(fused, dtype=np.int64, count=len(fused)))]
+            if home:
+                rows = rows[np.argsort(~np.isin(snap.country[rows], (home, "")), kind="stable")]
             floor = min(fused.values(), default=1.0)
-            for row in snap.about(judge.goal):
-                if mask[row] and row not in fused:
-                    fused[row] = floor * CONCEPT_ONLY
+            fused.update((int(row), floor * CONCEPT_ONLY) for row in rows[:MAX_TOP])
         judged = [(row, score, *(judge.level(row) if judge else (STRONG, ()))) for row, score in fused.items()]
-        # Courses about the goal itself first, then those about a related skill or occupation; related
+        # Courses about the goal itself first (at home first), then those about a related skill or occupation; related
         # ones alone are not an answer to the goal ("sewing" is not answered by "online selling"), and
         # courses about something else are never shown as a match, however high they rank.
         judged = sorted((j for j in judged if j[2] != NONE),
-                        key=lambda j: (j[2] != STRONG, -j[1], snap.courses[j[0]].id))
+                        key=lambda j: (j[2] != STRONG, bool(home) and snap.country[j[0]] not in (home, ""),
+                                       -j[1], snap.courses[j[0]].id))
         if judged and judged[0][2] != STRONG:
             judged = []
         # Nothing to go on: no work named and no condition or field given (emoji, "help me").
@@ -481,12 +480,18 @@ class Recommender:
 
 
 def load_snapshot(session: Session, settings: CatalogSettings) -> Snapshot:
-    """Read active courses; tokens written by an older tokenizer are recomputed and saved."""
+    """Read active courses; tokens or concepts written by an older tokenizer or thesaurus are
+    recomputed and saved (once, not on every start)."""
     version = catalog_version(session)
-    stale = session.scalars(select(Course).where(Course.active, Course.tokenizer_version != TOKENIZER_VERSION)).all()
+    words = thesaurus()
+    stale = session.scalars(select(Course).where(Course.active, or_(
+        Course.tokenizer_version != TOKENIZER_VERSION, Course.concepts_version != words.version))).all()
     for course in stale:
-        course.tokens = lexical_tokens(course)
-        course.tokenizer_version = TOKENIZER_VERSION
+        if course.tokenizer_version != TOKENIZER_VERSION:
+            course.tokens = lexical_tokens(course)
+            course.tokenizer_version = TOKENIZER_VERSION
+        if course.concepts_version != words.version:
+            tag_concepts(course)
     if stale:
         session.commit()
     rows = session.execute(
@@ -501,6 +506,7 @@ def load_snapshot(session: Session, settings: CatalogSettings) -> Snapshot:
             cost_amount=course.cost_amount, cost_currency=course.cost_currency, delivery=course.delivery,
             country=course.country, province=course.province, language_of_instruction=course.language_of_instruction,
             schedule=course.schedule, women_only=course.women_only, min_age=course.min_age, max_age=course.max_age,
+            concepts=frozenset(course.concepts),
         ))
         tokens.append(course.tokens)
     return Snapshot(courses, tokens, version, settings)

@@ -98,11 +98,13 @@ class Course(Base):
     url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     original: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
-    # Derived on ingest: what to embed (by hash), whether anything changed, lexical tokens.
+    # Derived on ingest: what to embed (by hash), whether anything changed, lexical tokens, concepts.
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     record_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     tokens: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     tokenizer_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    concepts: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)  # thesaurus ids
+    concepts_version: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     changed_in_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime(), server_default=func.now(), onupdate=func.now()

@@ -3,6 +3,8 @@
 from sqlalchemy import func, select
 
 from catalog.courses.ingest import ingest_bytes
+from catalog.language.concepts import thesaurus
+from catalog.retrieval.recommender import load_snapshot
 from catalog.storage.db import catalog_version
 from catalog.storage.models import Course, Provider, Upload
 from tests.support import CSV_HEADER, catalog_json, course, csv_row
@@ -77,3 +79,15 @@ def test_stackable_into_must_name_a_course_of_the_provider(session, settings):
     report = ingest_bytes(session, settings, catalog_json(
         course(stackable_into=["CERT-1"]), course(code="CERT-1")), "a.json")
     assert report.ok
+
+
+def test_concepts_are_tagged_on_ingest_and_again_when_the_thesaurus_changes(session, settings):
+    ingest_bytes(session, settings, catalog_json(course()), "a.json")
+    stored = session.scalar(select(Course))
+    assert "occ.electrician" in stored.concepts and stored.concepts_version == thesaurus().version
+    stored.concepts, stored.concepts_version = [], "an older thesaurus"
+    session.commit()
+    snap = load_snapshot(session, settings)
+    assert "occ.electrician" in snap.concepts(0)
+    session.expire_all()
+    assert session.scalar(select(Course.concepts_version)) == thesaurus().version  # saved: done once

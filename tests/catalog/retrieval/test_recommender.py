@@ -146,3 +146,16 @@ def test_a_khmer_goal_reaches_a_course_described_only_in_english_through_a_conce
 def test_a_vague_goal_within_a_chosen_field_lists_that_field(sample):
     rec = sample.recommend("help me", Filters(sectors=("0611",)))
     assert not rec.vague and rec.results and all(r.course.sector == "0611" for r in rec.results)
+
+
+@pytest.mark.parametrize("goal, lang, home", [("sửa xe máy", None, "VN"), ("ជួសជុលម៉ូតូ", None, "KH"),
+                                              ("motorbike repair", "vi", "VN"), ("motorbike repair", "km", "KH")])
+def test_learners_see_courses_at_home_and_online_first(sample, goal, lang, home):
+    results = sample.recommend(goal, lang=lang, top_k=20).results
+    at_home = [r.course.country in (home, "") for r in results if r.match_level == "strong"]
+    assert at_home[0] and at_home == sorted(at_home, reverse=True) and not all(at_home)
+
+
+def test_a_place_named_outweighs_the_language(sample):
+    rec = sample.recommend("sửa xe máy ở Battambang")
+    assert rec.results and rec.results[0].course.country == "KH"
