@@ -32,6 +32,7 @@ from catalog.language.text import fold
 from catalog.language.tokens import tokenize, words
 
 MAX_LABEL_WORDS = 8
+CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
 TAGGER_VERSION = 1  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 _COENG = "\u17d2"
@@ -100,6 +101,10 @@ class Thesaurus:
             for other in concept.related:
                 self._links.setdefault(concept.id, set()).add(other)
                 self._links.setdefault(other, set()).add(concept.id)
+        # Skills that many occupations need (running a small business, customer service, safety at work)
+        # say little about any one of them: a course about one is not "related" to every such occupation.
+        self._cross_cutting = {cid for cid, links in self._links.items()
+                               if cid.startswith("skill.") and len(links) > CROSS_CUTTING}
 
     def find(self, text: str) -> set[str]:
         """The concepts whose labels occur in ``text`` as whole words."""
@@ -134,8 +139,10 @@ class Thesaurus:
         return token in self._generic
 
     def related(self, ids: set[str]) -> set[str]:
-        """The concepts linked to these (an occupation's skills, the occupations a skill leads to)."""
-        return set().union(*(self._links.get(cid, set()) for cid in ids)) - ids
+        """The concepts linked to these (an occupation's skills, the occupations a skill leads to),
+        except cross-cutting skills."""
+        linked = set().union(*(self._links.get(cid, set()) for cid in ids))
+        return linked - ids - self._cross_cutting
 
 
 @cache

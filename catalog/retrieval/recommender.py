@@ -473,8 +473,13 @@ class Recommender:
             course = snap.courses[row]
             title, title_lang = course.title_in(lang)
             match, reason = explain(token_set, snap.terms(row))
+            names = ", ".join(words.concepts[c].label("en") for c in shared if c in words.concepts)
             if not goal_tokens:
                 reason = "fits what you asked: " + ", ".join(c.text for c in parsed.constraints)
+            elif level == WEAK:
+                reason = f"related to what you asked ({names})"
+            elif names and not match:
+                reason = f"about {names}"
             results.append(Result(course, score, title, title_lang, match, reason, level, shared))
         return Recommendation(parsed, final, results, allowed, tuple(sorted(concepts)), vague)
 

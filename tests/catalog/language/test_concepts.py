@@ -58,3 +58,11 @@ def test_every_sample_course_is_about_some_concept(sample: Recommender):
     fields = {snap.courses[row].sector for row in range(len(snap.courses))}
     known = {f for c in thesaurus().concepts.values() for f in c.fields}
     assert fields <= known, fields - known
+
+
+def test_a_skill_many_occupations_share_relates_none_of_them():
+    occupations = [Concept(f"occ.o{i}", (), {"en": (f"o{i}",), "km": (), "vi": ()}, (), ("skill.business",))
+                   for i in range(9)]
+    words = Thesaurus([*occupations, Concept("skill.business", (), {"en": ("business",), "km": (), "vi": ()}, (), ())])
+    assert words.related({"occ.o1"}) == set()  # a hairdresser's goal does not reach every business course
+    assert len(words.related({"skill.business"})) == 9

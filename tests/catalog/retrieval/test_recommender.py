@@ -159,3 +159,8 @@ def test_learners_see_courses_at_home_and_online_first(sample, goal, lang, home)
 def test_a_place_named_outweighs_the_language(sample):
     rec = sample.recommend("sửa xe máy ở Battambang")
     assert rec.results and rec.results[0].course.country == "KH"
+
+
+def test_related_courses_share_a_specific_skill_not_a_cross_cutting_one(sample):
+    rec = sample.recommend("ខ្ញុំចង់រៀនកាត់សក់", top_k=10)  # hair cutting
+    assert rec.results and all(r.course.sector == "1012" for r in rec.results)  # ISCED-F: hair and beauty
