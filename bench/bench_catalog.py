@@ -82,7 +82,7 @@ def synthetic(n: int, base: Snapshot, vectors: dict[int, np.ndarray], tokens: di
         batch_ids.append(i)
         batch_vecs.append(vec / np.linalg.norm(vec))
         if len(batch_ids) == 10_000 or i == n:
-            index.index.add_with_ids(np.vstack(batch_vecs).astype(np.float32), np.asarray(batch_ids, dtype=np.int64))
+            index.add(np.vstack(batch_vecs), np.asarray(batch_ids))
             batch_ids, batch_vecs = [], []
     return Snapshot(courses, toks, 1, settings), index
 

@@ -239,7 +239,12 @@ FAKE_COURSES: list[dict[str, Any]] = [
      "delivery": "online", "province": "", "schedule": ["self_paced"]},
 ] + [{"code": f"MOTO-{i}", "title": {"en": f"Motorbike Repair {i}"}, "skills": ["motorbike repair"],
       "sector": "0716", "cost": 10 * i, "delivery": "in_person", "province": "kampot", "schedule": ["weekdays"]}
-     for i in range(1, 10)]
+     for i in range(1, 10)] + [
+    {"code": "BAKE-KH", "title": {"en": "Bakery"}, "skills": ["baking"], "sector": "0721", "cost": 30,
+     "delivery": "in_person", "province": "kampot", "schedule": ["weekdays"]},
+    {"code": "BAKE-VN", "title": {"en": "Bakery and Pastry"}, "skills": ["baking"], "sector": "0721", "cost": 30,
+     "delivery": "in_person", "province": "can-tho", "country": "VN", "schedule": ["weekdays"]},
+]
 
 
 def memory_database() -> tuple[Any, Any]:
@@ -275,7 +280,8 @@ def memory_database() -> tuple[Any, Any]:
         for c in FAKE_COURSES:
             s.add(Course(provider_id=provider.id, code=c["code"], title=c["title"], description={}, skills=c["skills"],
                          keywords=[], sector=c["sector"], level=1, duration_hours=40, cost_amount=c["cost"],
-                         cost_currency="USD", delivery=c["delivery"], country="KH", province=c["province"],
+                         cost_currency="USD", delivery=c["delivery"], country=c.get("country", "KH"),
+                         province=c["province"],
                          language_of_instruction="km", schedule=c["schedule"], start_dates=[],
                          learning_outcomes={}, assessment={}, quality_assurance={}, stackable_into=[], url="",
                          active=True, original={}, content_hash=c["code"], record_hash=c["code"]))
@@ -299,10 +305,11 @@ class FakeRecommender:
                 province=c.province, language_of_instruction=c.language_of_instruction, schedule=c.schedule,
                 women_only=False, min_age=None, max_age=None) for c in rows]
         self.calls: list[str] = []
+        self.homes: list[str | None] = []  # the learner's country passed with each call
         self.fail: BaseException | None = None
 
     def recommend(self, goal: str, filters: Any = None, *, exclude: Any = (), top_k: int = 5, lang: str | None = None,
-                  ignore: frozenset[str] = frozenset(), **_: Any) -> Any:
+                  ignore: frozenset[str] = frozenset(), home: str | None = None, **_: Any) -> Any:
         from catalog.language.places import gazetteer
         from catalog.language.text import fold
         from catalog.language.tokens import STOPWORDS
@@ -312,6 +319,7 @@ class FakeRecommender:
         if self.fail is not None:
             raise self.fail
         self.calls.append(goal)
+        self.homes.append(home)
         parsed = parse_goal(goal, gazetteer())
         f = parsed.filters(ignore).merged(filters or Filters())
         taken = set(exclude)
@@ -328,6 +336,8 @@ class FakeRecommender:
         eligible = [c for c in self.courses if fits(c)]
         words = {w for w in fold(parsed.query).split() if w not in STOPWORDS}
         hits = [c for c in eligible if not words or words & set(fold(" ".join([*c.title.values(), *c.skills])).split())]
+        if home and not f.province and not f.country:  # as the real one: courses at home (and online) first
+            hits.sort(key=lambda c: c.country not in (home, ""))
         results = [Result(c, 1.0 / (i + 1), *c.title_in(lang or parsed.language), {"skills": c.skills[:1]}, "")
                    for i, c in enumerate(hits[:top_k])]
         return Recommendation(parsed, f, results, len(eligible))

@@ -216,7 +216,8 @@ class Recommends(Protocol):
     recommender.Recommender` in the bot)."""
 
     def recommend(self, goal: str, filters: Filters | None = None, *, exclude: Iterable[int] = (), top_k: int = 5,
-                  lang: str | None = None, ignore: frozenset[str] = frozenset()) -> Recommendation: ...
+                  lang: str | None = None, ignore: frozenset[str] = frozenset(),
+                  home: str | None = None) -> Recommendation: ...
 
     def place_counts(self) -> Any: ...
 

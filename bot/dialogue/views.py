@@ -6,6 +6,8 @@ from __future__ import annotations
 from bot.dialogue.core import Button, Reply, Screen, command_data
 from bot.dialogue.html import esc
 from bot.i18n import Translator
+from catalog.language.places import gazetteer
+from catalog.language.text import fold
 
 
 def language_name(t: Translator, lang: str) -> str:
@@ -28,6 +30,16 @@ def place(t: Translator, delivery: str, province: str) -> str:
     if delivery == "blended":
         return t.gettext("{place} and online").format(place=province)
     return province
+
+
+def where(lang: str, province_id: str, locality: str = "") -> str:
+    """A course's province in the learner's language, after its town when it has one ("Vũng Tàu, TP.
+    Hồ Chí Minh": since the 2025 merger a province alone can mean 100 km away)."""
+    province = gazetteer().get(province_id) if province_id else None
+    name = province.name(lang) if province else ""
+    if locality and name and fold(locality) != fold(name):
+        return f"{locality}, {name}"
+    return name
 
 
 def schedule_name(t: Translator, name: str) -> str:

@@ -34,6 +34,11 @@ class Learner(Base):
     # courses to those they are for, and gives outreach programmes their women and youth totals.
     gender: Mapped[str | None] = mapped_column(String(16))  # woman, man, other, unsaid
     age_band: Mapped[str | None] = mapped_column(String(16))  # 15-17, 18-24, 25-34, 35+, unsaid
+    # Where they live, so that courses there come first: KH, VN, "" (elsewhere) or unknown. Khmer and
+    # Vietnamese speakers are taken to live at home; English speakers are asked once (or it is
+    # inferred from a province they name).
+    country: Mapped[str | None] = mapped_column(String(2))
+    country_asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # When they first stated a goal and first got courses for one: steps of a programme's funnel.
     goal_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     recommended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -52,6 +52,9 @@ COLUMNS = (
     Column("country", False, N_("KH (Cambodia) or VN (Vietnam); needed for courses on site.")),
     Column("province", False, N_("The province where it is taught, for example Battambang or Cần Thơ; needed "
                                  "for courses on site.")),
+    # TRANSLATORS: a former province is one merged into another in 2025 (Vũng Tàu is now in Ho Chi Minh City).
+    Column("locality", False, N_("The town, district or former province inside that province, for example "
+                                 "Vũng Tàu or Poipet; learners there see the course first. Optional.")),
     Column("language_of_instruction", True, N_("The language it is taught in: km, vi or en.")),
     Column("schedule", True, N_("When it is taught, one or more separated by “;”: {values}.")),
     Column("start_dates", False, N_("Start dates as year-month-day, separated by “;”, for example 2027-01-15.")),

@@ -61,8 +61,8 @@ class IngestReport:
 def _apply_record(course: Course, record: CourseRecord, version: int) -> None:
     for name in (
         "title", "description", "skills", "keywords", "sector", "level", "duration_hours", "cost_amount",
-        "cost_currency", "delivery", "country", "province", "language_of_instruction", "schedule", "women_only",
-        "min_age", "max_age", "start_dates", "learning_outcomes", "assessment", "quality_assurance",
+        "cost_currency", "delivery", "country", "province", "locality", "language_of_instruction", "schedule",
+        "women_only", "min_age", "max_age", "start_dates", "learning_outcomes", "assessment", "quality_assurance",
         "stackable_into", "url", "active", "original",
     ):
         setattr(course, name, getattr(record, name))

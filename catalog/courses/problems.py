@@ -87,6 +87,8 @@ MESSAGES: dict[str, str] = {
     "unknown_province": N_("“{value}” is not a province of Cambodia or Vietnam."),
     "province_elsewhere": N_("“{value}” is not in {country}."),
     "province_required": N_("The province is needed for courses taught on site."),
+    "locality_elsewhere": N_("“{value}” is in another province; write the town or district inside the course's "
+                             "province, or leave it empty."),
     "eligibility_object": N_("Eligibility must have women_only, min_age and max_age."),
     "ages_reversed": N_("The highest age ({high}) is below the lowest age ({low})."),
     "dates_list": N_("This must be a list of dates written as year-month-day, for example 2027-01-15."),

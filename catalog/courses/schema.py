@@ -89,6 +89,7 @@ class CourseRecord:
     stackable_into: list[str]
     url: str
     active: bool
+    locality: str = ""  # town, district or former province inside ``province``, as the provider wrote it
     original: dict[str, Any] = field(default_factory=dict)
 
     def search_text(self) -> str:

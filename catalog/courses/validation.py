@@ -40,18 +40,21 @@ LOST = re.compile(r"\?{3,}|\?\s\?\s\?")  # what a code page without Khmer made o
 MAX_TITLE = 200
 MAX_TEXT = 4000
 MAX_PHRASE = 120
+MAX_LOCALITY = 80
 MAX_LIST = 40
 YES = ("true", "yes", "y", "1", "x", "có", "co", "បាទ", "ចាស", "ត្រូវ")  # as providers write it, km and vi too
 NO = ("false", "no", "n", "0", "không", "khong", "ទេ", "មិនត្រូវ")
 
 COURSE_FIELDS = {
     "code", "title", "description", "skills", "keywords", "sector", "level", "duration_hours", "cost",
-    "delivery", "country", "province", "language_of_instruction", "schedule", "eligibility", "start_dates",
+    "delivery", "country", "province", "locality", "language_of_instruction", "schedule", "eligibility",
+    "start_dates",
     "learning_outcomes", "assessment", "quality_assurance", "stackable_into", "url", "active",
 }
 CSV_SCALAR = {
     "code", "sector", "level", "duration_hours", "cost_amount", "cost_currency", "delivery", "country",
-    "province", "language_of_instruction", "women_only", "min_age", "max_age", "url", "active", "provider",
+    "province", "locality", "language_of_instruction", "women_only", "min_age", "max_age", "url", "active",
+    "provider",
 }
 CSV_LISTS = {"skills", "keywords", "schedule", "start_dates", "stackable_into"}
 CSV_LOCALIZED = {f"{f}_{lang}" for f in (*LOCALIZED_TEXT_FIELDS, *LOCALIZED_LIST_FIELDS) for lang in LANGUAGES}
@@ -270,6 +273,15 @@ def validate_course(raw: Any, row: int, col: Callable[[str], str], gaz: Gazettee
                 country = country or found.country
     elif delivery in ("in_person", "blended"):
         chk.fail("province", "province_required")
+    # The town, district or former province inside the province: "Vũng Tàu" in TP. Hồ Chí Minh. A
+    # province written as such a place ("Bà Rịa - Vũng Tàu") gives it too.
+    locality = chk.text("locality", raw.get("locality"), limit=MAX_LOCALITY)
+    if locality and province_id and (inside := gaz.resolve(locality)) and inside.id != province_id:
+        chk.fail("locality", "locality_elsewhere", value=locality)
+    if not locality and isinstance(province_raw, str) and gaz.locality(province_id, province_raw):
+        locality = province_raw.strip()
+    if not province_id:
+        locality = ""
 
     language = chk.choice("language_of_instruction", raw.get("language_of_instruction"), LANGUAGES)
     schedule_raw = raw.get("schedule")
@@ -344,7 +356,7 @@ def validate_course(raw: Any, row: int, col: Callable[[str], str], gaz: Gazettee
     return CourseRecord(
         code=code.strip(), title=title, description=description, skills=skills, keywords=keywords,
         sector=sector, level=int(level or 1), duration_hours=float(duration or 0), cost_amount=float(amount),
-        cost_currency=currency, delivery=delivery, country=country, province=province_id,
+        cost_currency=currency, delivery=delivery, country=country, province=province_id, locality=locality,
         language_of_instruction=language, schedule=schedule, women_only=women_only,
         min_age=None if min_age is None else int(min_age), max_age=None if max_age is None else int(max_age),
         start_dates=sorted(set(start_dates)), learning_outcomes=outcomes, assessment=assessment,

@@ -3,7 +3,10 @@
 Used to validate the ``province`` field of uploads and to recognise places inside goals, whether
 written "Battambang", "បាត់ដំបង", "Cần Thơ" or "can tho". Vietnam's provinces are the 34 units in
 force since 1 July 2025; the former provinces are aliases of the unit they merged into, because
-people (and providers) keep using the old names.
+people (and providers) keep using the old names. A merged province can span 100 km or more, so a
+name that stands for a part of one (a former province, a town, a district) also gives a locality:
+"Vũng Tàu" is TP. Hồ Chí Minh, locality Bà Rịa - Vũng Tàu; "Poipet" is Banteay Meanchey, locality
+Poipet. Ranking prefers courses in the learner's locality.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class PlaceMatch:
     province: Province
     start: int
     end: int
+    locality: str = ""  # the part of the province the name stands for, "" for the whole province
 
 
 _TONES = {"\u0300": "`", "\u0301": "'", "\u0303": "~", "\u0309": "?", "\u0323": "."}
@@ -72,6 +76,7 @@ class Gazetteer:
         self._by_key: dict[str, Province] = {}
         self._spellings: dict[str, set[str]] = {}
         self._toned_only: set[str] = set()
+        self._locality: dict[tuple[str, str], str] = {}  # (province id, folded name) → locality
         for entry in entries:
             province = Province(entry["id"], entry["country"], dict(entry["names"]))
             self.provinces[province.id] = province
@@ -79,6 +84,9 @@ class Gazetteer:
             labels = [province.id, *province.names.values(), *entry.get("aliases", []), *toned_only]
             self._spellings[province.id] = {_spelling(label) for label in labels}
             self._toned_only.update(_folded_key(label) for label in toned_only)
+            for locality, members in entry.get("localities", {}).items():
+                for label in (locality, *members):
+                    self._locality[(province.id, _folded_key(label))] = locality
             for label in labels:
                 key = _folded_key(label)
                 if len(key) >= 3:
@@ -98,8 +106,13 @@ class Gazetteer:
             key = re.sub(r"[\s-]+", " ", m.group())
             province = self._by_key.get(key)
             if province:
-                out.append(PlaceMatch(province, m.start(), m.end()))
+                out.append(PlaceMatch(province, m.start(), m.end(), self._locality.get((province.id, key), "")))
         return out
+
+    def locality(self, province_id: str, written: str) -> str:
+        """The locality a place name stands for inside ``province_id`` ("Rạch Giá" → "Kiên Giang"), or
+        "" when it names the whole province or is not known."""
+        return self._locality.get((province_id, _folded_key(written)), "") if written else ""
 
     def spelled_as(self, province: Province, written: str) -> bool:
         """Whether text written *with* tone marks is really this place: folded, "cần thợ" ("need

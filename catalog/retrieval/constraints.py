@@ -198,7 +198,14 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("delivery", ("online",), ("online", "on-line", "remote", "remotely", "from home", "e-learning",
                                    "elearning", "distance learning", "trực tuyến", "học từ xa", "qua mạng",
                                    "học tại nhà", "អនឡាញ", "អនឡាយ", "តាមអ៊ីនធឺណិត", "តាមអុីនធឺណិត",
-                                   "រៀនពីផ្ទះ", "ពីចម្ងាយ")),
+                                   "រៀនពីផ្ទះ", "ពីចម្ងាយ",
+                                   # a phone is how most learners here would study online
+                                   "on my phone", "on the phone", "on phone", "on a phone", "on my mobile",
+                                   "with my phone", "using my phone", "through my phone", "by phone",
+                                   "on my smartphone", "trên điện thoại", "qua điện thoại", "bằng điện thoại",
+                                   "trên đt", "qua đt", "trên zalo", "qua zalo", "qua facebook", "qua youtube",
+                                   "តាមទូរស័ព្ទ", "លើទូរស័ព្ទ", "ក្នុងទូរស័ព្ទ", "តាមទូរសព្ទ", "លើទូរសព្ទ",
+                                   "តាមហ្វូន", "លើហ្វូន", "តាមតេឡេក្រាម", "តាមយូធូប", "តាមហ្វេសប៊ុក")),
         ("delivery", ("in_person", "blended"), ("in person", "face to face", "in class", "classroom",
                                                 "học trực tiếp", "tại lớp", "រៀនផ្ទាល់", "នៅថ្នាក់")),
         ("schedule", ("weekends",), ("weekend", "weekends", "on weekends", "saturday", "saturdays", "sunday",
@@ -228,6 +235,40 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
 # Condition words that are also part of topics: "online" in "online selling", "in class" in "classroom
 # assistant". Such a word is a condition only where no thesaurus concept needs it.
 TOPIC_PRONE = frozenset({"delivery", "schedule"})
+# ... nor where it tells the learner's situation rather than how they want to study: a work, selling
+# or playing word just before it ("I work at night", "I sell clothes online", "លេងហ្គេមអនឡាញ"), or a
+# word after it that makes it a thing ("online games", "online shop"). A delivery word also needs a
+# word about studying in its sentence unless the goal is a few words ("online english").
+_SITUATION_BEFORE = re.compile("(?:" + "|".join(
+    rf"(?<![a-z]){re.escape(fold(w))}" for w in (
+        "work", "works", "working", "worked", "job", "sell", "sells", "selling", "sold", "play", "plays",
+        "playing", "buy", "buying", "làm", "bán", "chơi", "mua", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី")) + ")")
+_SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(
+    "game", "games", "shop", "shops", "store", "business", "sales", "selling", "marketing", "customers",
+    "job", "jobs", "work", "market", "markets", "stall", "trò chơi", "cửa hàng", "chợ", "kinh doanh", "khách",
+    "ហ្គេម", "ហាង", "អតិថិជន", "ការងារ", "ផ្សារ") + ")")
+_STUDY = re.compile(_alt(
+    "learn", "learning", "study", "studying", "course", "courses", "class", "classes", "training", "train",
+    "lesson", "lessons", "certificate", "skill", "skills", "học", "khóa", "lớp", "đào tạo", "រៀន", "វគ្គ",
+    "ថ្នាក់", "បណ្តុះបណ្តាល", "សិក្សា", "ជំនាញ"))
+_CLAUSE = re.compile(r"[.!?;,។៕\n]")
+SITUATION_WINDOW = 14  # characters before a condition word searched for a work word ("sell clothes ")
+SHORT_GOAL_WORDS = 6
+
+
+def _about_situation(kind: str, folded: str, start: int, end: int) -> bool:
+    """True when the condition word at ``folded[start:end]`` is the learner's situation, not a wish."""
+    if kind not in TOPIC_PRONE:
+        return False
+    before = folded[max(0, start - SITUATION_WINDOW):start]
+    if _SITUATION_BEFORE.search(before) or _SITUATION_AFTER.match(folded[end:]):
+        return True
+    if kind != "delivery" or len(folded.split()) <= SHORT_GOAL_WORDS:
+        return False
+    clauses = [0, *(m.end() for m in _CLAUSE.finditer(folded)), len(folded) + 1]
+    lo = max(c for c in clauses if c <= start)
+    hi = min(c for c in clauses if c > start)
+    return not _STUDY.search(folded[lo:hi])
 _NUM = r"(\d+(?:[.,]\d+)*)"
 _MAX_COST = re.compile(
     rf"(?:(?<![a-z])(?:under|below|less than|max|maximum|up to|at most|no more than|cheaper than)"
@@ -329,6 +370,8 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         for m in pattern.finditer(folded):
             if kind in TOPIC_PRONE and words.find(folded) - words.find(folded[: m.start()] + " " + folded[m.end():]):
                 continue  # part of what the learner wants to learn ("online selling"), not how
+            if _about_situation(kind, folded, m.start(), m.end()):
+                continue
             take(kind, value, m)
     for place in gaz.find(folded):
         overlaps = any(s < place.end and place.start < e for s, e in spans)

@@ -1,10 +1,14 @@
 """The FAISS vector index of active courses, persisted on disk with what produced it.
 
 Layout: ``<index_dir>/<model slug>/vectors.faiss`` plus ``meta.json`` (model id, dimension,
-catalog version, and the content hash of every indexed course). The index is an exact
-inner-product index keyed by course id (``IndexIDMap2(IndexFlatIP)``): at catalog sizes up to
-~100k courses an exact scan costs a few milliseconds, supports removal by id, needs no training,
-and filters (cost, place, schedule, eligibility) are applied inside the scan with an id bitmap.
+catalog version, and the content hash of every indexed course). The index scans every course,
+keyed by course id (``IndexIDMap2``): at catalog sizes up to ~100k courses a full scan costs a
+few milliseconds, supports removal by id, and filters (cost, place, schedule, eligibility) are
+applied inside the scan with an id bitmap. Vectors are stored with 8-bit scalar quantisation
+(one byte per dimension, a quarter of float32: 37 MB instead of 146 MB at 100k courses); the
+range is learnt from the first vectors added, with a margin, so no later training is needed and
+every worker reading the file scores alike. Scores move by about 0.002, well under the gaps the
+ranking and the relevance judgement depend on (``docs/performance.md`` has the measurements).
 
 Syncing compares content hashes: only new or changed courses are embedded, and their vectors
 come from the database cache when any process (or an earlier run) already embedded that text, or
@@ -34,7 +38,8 @@ from catalog.settings import CatalogSettings
 from catalog.storage.db import catalog_version
 from catalog.storage.models import Course, EmbeddingCache
 
-FORMAT = 1
+FORMAT = 2  # 1: float32 vectors (IndexFlatIP); 2: 8-bit scalar quantised
+RANGE_MARGIN = 0.5  # the learnt range is widened by half its span on each side
 
 
 @dataclass
@@ -61,7 +66,8 @@ class VectorIndex:
         self.folder = folder
         self.model_id = model_id
         self.dim = dim
-        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self.index = faiss.IndexIDMap2(faiss.IndexScalarQuantizer(
+            dim, faiss.ScalarQuantizer.QT_8bit_uniform, faiss.METRIC_INNER_PRODUCT))
         self.hashes: dict[int, str] = {}
         self.version = -1
 
@@ -158,8 +164,7 @@ class VectorIndex:
         stats.from_cache = sum(1 for r in todo if r.content_hash not in texts)
         for start in range(0, len(todo), batch):
             chunk = todo[start : start + batch]
-            ids = np.asarray([r.id for r in chunk], dtype=np.int64)
-            self.index.add_with_ids(np.vstack([known[r.content_hash] for r in chunk]).astype(np.float32), ids)
+            self.add(np.vstack([known[r.content_hash] for r in chunk]), np.asarray([r.id for r in chunk]))
             for r in chunk:
                 self.hashes[r.id] = r.content_hash
         stats.added = len(todo)
@@ -168,6 +173,17 @@ class VectorIndex:
         if changed:
             self.save()
         return stats
+
+    def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
+        """Add vectors under course ids; the first call learns the quantiser's range from them."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if not self.index.is_trained:
+            quantizer = faiss.downcast_index(self.index.index)
+            quantizer.sq.rangestat = faiss.ScalarQuantizer.RS_minmax
+            quantizer.sq.rangestat_arg = RANGE_MARGIN
+            quantizer.train(vectors)
+            self.index.is_trained = True
+        self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
 
     def _known_vectors(self, session: Session, hashes: list[str], seed: Mapping[str, np.ndarray],
                        batch: int) -> dict[str, np.ndarray]:

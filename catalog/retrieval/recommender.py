@@ -83,6 +83,7 @@ class CourseInfo:
     min_age: int | None
     max_age: int | None
     concepts: frozenset[str] = frozenset()
+    locality: str = ""  # town or former province inside ``province``, as the provider wrote it
 
     def title_in(self, lang: str) -> tuple[str, str]:
         """(title, its language): the learner's language, else English, else any."""
@@ -107,6 +108,9 @@ class Snapshot:
         self.delivery = np.asarray([DELIVERY.index(c.delivery) for c in courses], dtype=np.int8)
         self.country = np.asarray([c.country for c in courses], dtype=object) if n else np.zeros(0, object)
         self.province = np.asarray([c.province for c in courses], dtype=object) if n else np.zeros(0, object)
+        gaz = gazetteer()  # the part of a (merged) province a course is in, as the gazetteer names it
+        self.locality = np.asarray([gaz.locality(c.province, c.locality) for c in courses], dtype=object) \
+            if n else np.zeros(0, object)
         self.language = np.asarray([LANGUAGES.index(c.language_of_instruction) for c in courses], dtype=np.int8)
         self.schedule = np.asarray([sum(1 << SCHEDULES.index(s) for s in c.schedule) for c in courses],
                                    dtype=np.int16)
@@ -198,7 +202,7 @@ class Result:
             "score": round(self.score, 6), "reason": self.reason, "match": self.match,
             "match_level": self.match_level, "concepts": list(self.concepts),
             "cost": {"amount": c.cost_amount, "currency": c.cost_currency}, "delivery": c.delivery,
-            "province": c.province, "language_of_instruction": c.language_of_instruction,
+            "province": c.province, "locality": c.locality, "language_of_instruction": c.language_of_instruction,
             "duration_hours": c.duration_hours, "schedule": c.schedule,
         }
 
@@ -390,9 +394,11 @@ class Recommender:
 
     def recommend(self, goal: str, filters: Filters | None = None, *, exclude: Iterable[int] = (), top_k: int = 5,
                   lang: str | None = None, method: str | None = None,
-                  ignore: frozenset[str] = frozenset()) -> Recommendation:
+                  ignore: frozenset[str] = frozenset(), home: str | None = None) -> Recommendation:
         """Top ``top_k`` active courses for ``goal``. Explicit ``filters`` override constraints found
-        in the text; constraint kinds in ``ignore`` (removed by the learner) are dropped."""
+        in the text; constraint kinds in ``ignore`` (removed by the learner) are dropped. ``home`` is
+        the country the learner lives in, whose courses come first when no place is named (``None``:
+        taken from the language, Khmer → KH, Vietnamese → VN; "": none)."""
         if not 1 <= top_k <= MAX_TOP:
             raise InputError(f"top must be between 1 and {MAX_TOP}, got {top_k}")
         method = method or self.settings.fusion
@@ -444,8 +450,13 @@ class Recommender:
         lang = lang or parsed.language
         token_set = {t for t in goal_tokens if "_" not in t}
         judge = Judge(snap, concepts, goal_tokens, dense, fused) if goal_tokens else None
-        # A Khmer or Vietnamese learner who names no place sees courses at home and online first.
-        home = HOME_COUNTRY.get(lang) if not final.province and not final.country else None
+        # A Khmer or Vietnamese learner who names no place sees courses at home and online first; one who
+        # names a part of a province ("Vũng Tàu" in TP. Hồ Chí Minh) sees the courses there first.
+        home = (HOME_COUNTRY.get(lang) if home is None else home) or None
+        if final.province or final.country:
+            home = None
+        near = next((gazetteer().locality(c.value, c.text) for c in parsed.constraints
+                     if c.kind == "province" and c.value == final.province), "")
         if judge and judge.goal:
             # A course about a concept of the goal is a candidate even when neither its words nor its
             # vector came near (a Khmer goal, a course described only in English). They rank below every
@@ -463,7 +474,7 @@ class Recommender:
         # courses about something else are never shown as a match, however high they rank.
         judged = sorted((j for j in judged if j[2] != NONE),
                         key=lambda j: (j[2] != STRONG, bool(home) and snap.country[j[0]] not in (home, ""),
-                                       -j[1], snap.courses[j[0]].id))
+                                       bool(near) and snap.locality[j[0]] != near, -j[1], snap.courses[j[0]].id))
         if judged and judged[0][2] != STRONG:
             judged = []
         # Nothing to go on: no work named and no condition or field given (emoji, "help me").
@@ -511,7 +522,7 @@ def load_snapshot(session: Session, settings: CatalogSettings) -> Snapshot:
             cost_amount=course.cost_amount, cost_currency=course.cost_currency, delivery=course.delivery,
             country=course.country, province=course.province, language_of_instruction=course.language_of_instruction,
             schedule=course.schedule, women_only=course.women_only, min_age=course.min_age, max_age=course.max_age,
-            concepts=frozenset(course.concepts),
+            concepts=frozenset(course.concepts), locality=course.locality,
         ))
         tokens.append(course.tokens)
     return Snapshot(courses, tokens, version, settings)

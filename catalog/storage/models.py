@@ -85,6 +85,7 @@ class Course(Base):
     delivery: Mapped[str] = mapped_column(String(16), nullable=False)
     country: Mapped[str] = mapped_column(String(2), nullable=False, default="")
     province: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    locality: Mapped[str] = mapped_column(String(80), nullable=False, default="")
     language_of_instruction: Mapped[str] = mapped_column(String(2), nullable=False)
     schedule: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     women_only: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

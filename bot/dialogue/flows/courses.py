@@ -12,11 +12,19 @@ from sqlalchemy import select
 from bot.dialogue.core import Button, Flow, Int, Reply, Screen, Turn
 from bot.dialogue.flows import profile
 from bot.dialogue.html import esc
-from bot.dialogue.views import guide_button, in_language, language_name, money, my_courses_button, place, schedule_name
+from bot.dialogue.views import (
+    guide_button,
+    in_language,
+    language_name,
+    money,
+    my_courses_button,
+    place,
+    schedule_name,
+    where,
+)
 from bot.i18n import N_, Translator
 from bot.learners import service as learners
 from catalog.courses.schema import localized
-from catalog.language.places import gazetteer
 from catalog.storage.models import Course, Provider
 
 FLOW = Flow("c", "course details and enrolment")
@@ -260,13 +268,12 @@ def details(turn: Turn, course_id: int) -> list[Screen]:
     stacks = [course_title(target, lang) for code in course.stackable_into or []
               if (target := turn.session.scalar(select(Course).where(Course.provider_id == course.provider_id,
                                                                     Course.code == code))) is not None]
-    province = gazetteer().get(course.province) if course.province else None
     return [Details(
         lang, course_id=course.id, code=f"{provider.code}:{course.code}", title=title or course.code,
         title_lang=title_lang,
         provider=localized(provider.name, lang)[0] or provider.code, text=text, duration_hours=course.duration_hours,
         cost_amount=course.cost_amount, cost_currency=course.cost_currency, delivery=course.delivery,
-        province=province.name(lang) if province else "", language_of_instruction=course.language_of_instruction,
+        province=where(lang, course.province, course.locality), language_of_instruction=course.language_of_instruction,
         schedule=list(course.schedule), start_dates=list(course.start_dates), women_only=course.women_only,
         min_age=course.min_age, max_age=course.max_age, stacks_into=stacks, url=course.url,
         active=course.active, enrolled=learners.is_enrolled(turn.session, turn.learner, course.id),

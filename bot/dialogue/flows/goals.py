@@ -12,7 +12,7 @@ from bot.dialogue.core import Button, Flow, Int, OneOf, Reply, Screen, Turn
 from bot.dialogue.flows import profile
 from bot.dialogue.flows.courses import DETAILS, ENROL
 from bot.dialogue.html import esc, excerpt
-from bot.dialogue.views import condition_label, guide_button, in_language, language_name, money, place
+from bot.dialogue.views import condition_label, guide_button, in_language, language_name, money, place, where
 from bot.i18n import N_, Translator
 from bot.learners import service as learners
 from catalog.courses.schema import SECTORS, localized
@@ -36,6 +36,7 @@ TOGGLE = FLOW.action("t", OneOf(tuple(TOGGLES)))
 PLACES = FLOW.action("l", Int(0, 99))
 PLACE = FLOW.action("p", OneOf((*gazetteer().provinces, "-")))
 DROP = FLOW.action("x", OneOf(DROPPABLE))
+COUNTRY = FLOW.action("n", OneOf(("KH", "VN", "-")))
 ALERT = FLOW.action("a")
 STOP_ALERTS = FLOW.action("s")
 
@@ -124,6 +125,7 @@ class Results(Screen):
     eligible: int = 0
     vague: bool = False  # the goal names no work: ask, and offer guided discovery
     alternatives: list[Alternative] = field(default_factory=list)  # nothing fits: what dropping a condition gives
+    ask_country: bool = False  # an English speaker, courses of both countries: where do they live? (once)
 
     def label(self, t: Translator, c: Constraint) -> str:
         place = gazetteer().get(str(c.value)) if c.kind == "province" else None
@@ -164,6 +166,11 @@ class Results(Screen):
                 buttons.append([(_("ℹ️ {n} · Details").format(n=item.number), DETAILS.data(item.course_id)),
                                 (_("✅ Enrol in {n}").format(n=item.number), ENROL.data(item.course_id))])
             buttons += _pager(t, MORE, self.page, self.has_more and self.page + 1 < PAGES, _("More courses ▶"))
+            if self.ask_country:
+                lines += ["", "🏠 " + esc(_("Where do you live? Courses there will come first."))]
+                buttons.append([("🇰🇭 " + _("Cambodia"), COUNTRY.data("KH")), ("🇻🇳 " + _("Vietnam"), COUNTRY.data("VN")),
+                                # TRANSLATORS: answer to "Where do you live?": neither Cambodia nor Vietnam.
+                                (_("Elsewhere"), COUNTRY.data("-"))])
         elif self.alternatives:
             lines.append(esc(_("No course fits all of these conditions.")))
             for alternative in self.alternatives:
@@ -290,19 +297,20 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
     filters = filters_of(turn, state)
     top = min((page + 1) * PAGE_SIZE + 1, MAX_TOP)
     exclude = learners.taken_course_ids(turn.session, turn.learner)
-    rec = turn.recommend(goal, filters, top_k=top, lang=turn.lang, ignore=drop, exclude=exclude)
-    if rec.results and turn.learner.recommended_at is None:
-        turn.learner.recommended_at = turn.now
+    learner = turn.learner
+    rec = turn.recommend(goal, filters, top_k=top, lang=turn.lang, ignore=drop, exclude=exclude, home=learner.country)
+    if rec.results and learner.recommended_at is None:
+        learner.recommended_at = turn.now
     gaz = gazetteer()
     items = []
     for number, r in enumerate(rec.results[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], start=page * PAGE_SIZE + 1):
         c = r.course
-        province = gaz.get(c.province) if c.province and c.delivery != "online" else None
         items.append(Item(
             number=number, course_id=c.id, title=r.title, title_lang=r.title_lang,
             provider=localized(c.provider_name, turn.lang)[0] or c.provider, duration_hours=c.duration_hours,
             cost_amount=c.cost_amount, cost_currency=c.cost_currency, delivery=c.delivery,
-            province=province.name(turn.lang) if province else "", language=c.language_of_instruction,
+            province=where(turn.lang, c.province, c.locality) if c.delivery != "online" else "",
+            language=c.language_of_instruction,
             match=matched_words(r, turn.lang),
         ))
     active = active_toggles(state, rec.constraints)
@@ -313,12 +321,21 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
     if chosen is not None:
         undo.append((f"place:{chosen.name(turn.lang)}", {"province": "-"}))
     undo += [(f"drop:{c.kind}", {"drop": c.kind}) for c in understood]
+    alternatives = [] if rec.results or rec.vague else _without(turn, state, undo, exclude)
+    # Written only now: the alternatives above had to be found before the unit of work writes anything.
+    named = gaz.get(rec.filters.province) if rec.filters.province else None
+    if learner.country is None and (named or rec.filters.country):
+        learner.country = named.country if named else rec.filters.country  # they named where they are
+    ask_country = (turn.lang == "en" and learner.country is None and learner.country_asked_at is None
+                   and len({r.course.country for r in rec.results} - {""}) > 1)
+    if ask_country:
+        learner.country_asked_at = turn.now
     return Results(
         turn.lang, goal=goal, sectors=_sectors(state), understood=understood,
         refine=Refinements(free="free" in active, online="online" in active, weekends="weekends" in active,
                            province=chosen.name(turn.lang) if chosen else None),
         items=items, page=page, has_more=len(rec.results) > (page + 1) * PAGE_SIZE, eligible=rec.eligible,
-        vague=rec.vague, alternatives=[] if rec.results or rec.vague else _without(turn, state, undo, exclude),
+        vague=rec.vague, alternatives=alternatives, ask_country=ask_country,
     )
 
 
@@ -330,7 +347,7 @@ def _without(turn: Turn, state: dict[str, Any], undo: list[tuple[str, dict[str, 
     for what, change in undo:
         other = changed(state, change)
         rec = turn.recommend(other.get("goal") or "", filters_of(turn, other), top_k=1, lang=turn.lang,
-                             ignore=frozenset(other.get("drop") or []), exclude=exclude)
+                             ignore=frozenset(other.get("drop") or []), exclude=exclude, home=turn.learner.country)
         if rec.results and rec.results[0].match_level == "strong":
             best = rec.results[0]
             out.append(Alternative(what, best.course.id, best.title))
@@ -430,6 +447,13 @@ def pick_place(turn: Turn, province_id: str) -> list[Screen]:
     return _refined(turn, {"province": province_id})
 
 
+@COUNTRY.handles
+def set_country(turn: Turn, country: str) -> list[Screen]:
+    """Where the learner lives (asked once): its courses come first from now on."""
+    turn.learner.country = "" if country == "-" else country
+    return _refined(turn, {"page": 0})
+
+
 @DROP.handles
 def drop_condition(turn: Turn, kind: str) -> list[Screen]:
     return _refined(turn, {"drop": kind})
@@ -439,7 +463,7 @@ def drop_condition(turn: Turn, kind: str) -> list[Screen]:
 def places(turn: Turn, page: int) -> list[Screen]:
     gaz = gazetteer()
     counts = turn.recommender.place_counts()
-    first = "VN" if turn.lang == "vi" else "KH"
+    first = turn.learner.country or ("VN" if turn.lang == "vi" else "KH")
     # The learner's likely country first, then where most courses are (cities before remote provinces).
     provinces = sorted((p for i in counts if (p := gaz.get(i)) is not None),
                        key=lambda p: (p.country != first, -counts[p.id], p.name(turn.lang)))

@@ -79,7 +79,7 @@ def next_steps(turn: Turn, course_id: int) -> list[Screen]:
     stacks = stack_titles(turn.session, turn.learner, course, turn.lang)
     taken = learners.taken_course_ids(turn.session, turn.learner) | {course.id} | {i for i, _ in stacks}
     title = course_title(course, turn.lang)
-    rec = turn.recommend(title, top_k=RELATED, lang=turn.lang, exclude=taken)
+    rec = turn.recommend(title, top_k=RELATED, lang=turn.lang, exclude=taken, home=turn.learner.country)
     related = [(r.course.id, r.title) for r in rec.results]
     return [NextSteps(turn.lang, after=title, stacks=stacks, related=related)]
 

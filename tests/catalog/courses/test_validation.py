@@ -142,3 +142,20 @@ def test_a_provider_name_as_plain_text_is_read_in_its_language() -> None:
     result = parse(json.dumps(doc, ensure_ascii=False).encode())
     assert result.ok, result.problems
     assert result.provider is not None and result.provider.name == {"vi": "Trường Nghề Cần Thơ"}
+
+
+def test_locality_is_kept_from_its_field_or_from_a_province_written_as_one():
+    result = parse(catalog_json(
+        course(code="A", country="VN", province="Ho Chi Minh City", locality="Vũng Tàu", language_of_instruction="vi"),
+        course(code="B", country="VN", province="Bà Rịa - Vũng Tàu", language_of_instruction="vi"),
+        course(code="C", country="VN", province="Hanoi", language_of_instruction="vi"),
+        course(code="D", delivery="online", country="", province="", locality="Poipet")))
+    assert result.ok, result.problems
+    assert [(r.province, r.locality) for r in result.courses] == [
+        ("ho-chi-minh-city", "Vũng Tàu"), ("ho-chi-minh-city", "Bà Rịa - Vũng Tàu"), ("hanoi", ""), ("", "")]
+
+
+def test_a_locality_in_another_province_is_refused():
+    result = parse(catalog_json(course(country="VN", province="Hanoi", locality="Rạch Giá",
+                                       language_of_instruction="vi")))
+    assert [p.kind for p in result.problems] == ["locality_elsewhere"]

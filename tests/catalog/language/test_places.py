@@ -45,3 +45,16 @@ def test_khmer_names_match_whole_syllables_only():
     assert [m.province.id for m in gaz.find(fold("ចង់រៀននៅតាកែវ"))] == ["takeo"]
     # The same letters followed by a vowel sign belong to another syllable: not the place.
     assert gaz.find(key + "\u17b6") == []
+
+
+@pytest.mark.parametrize("text, province, locality", [
+    ("toi o vung tau muon hoc han", "ho-chi-minh-city", "Bà Rịa - Vũng Tàu"),
+    ("học nghề ở Thủ Dầu Một", "ho-chi-minh-city", "Bình Dương"),
+    ("phu quoc", "an-giang", "Kiên Giang"),
+    ("ខ្ញុំនៅប៉ោយប៉ែត", "banteay-meanchey", "Poipet"),
+    ("tp ho chi minh", "ho-chi-minh-city", ""),  # the whole province
+    ("sai gon", "ho-chi-minh-city", ""),  # another name of it, not a part
+])
+def test_a_part_of_a_province_is_its_locality(text, province, locality):
+    (found,) = gazetteer().find(fold(text))
+    assert (found.province.id, found.locality) == (province, locality)

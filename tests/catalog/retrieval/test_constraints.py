@@ -100,3 +100,28 @@ def test_towns_and_old_spellings_are_places(goal, province):
 
 def test_a_place_written_only_with_tone_marks_is_not_found_in_untoned_words():
     assert "province" not in _kinds("muon di an pho")  # "đi ăn phở", not Dĩ An
+
+
+@pytest.mark.parametrize("goal", ["I want to learn English on my phone", "hoc tieng anh tren dien thoai",
+                                  "học kế toán qua điện thoại", "ខ្ញុំចង់រៀនភាសាអង់គ្លេសតាមទូរស័ព្ទ",
+                                  "I want to learn Korean by phone"])
+def test_studying_on_a_phone_is_online(goal):
+    assert _kinds(goal)["delivery"] == ("online",)
+
+
+@pytest.mark.parametrize("goal", [
+    "I already sell clothes online and want more customers", "toi ban hang online, muon hoc them",
+    "ខ្ញុំលក់អនឡាញ ចង់រៀនធ្វើម្ហូប", "my son plays online games all day, I want to learn sewing at home",
+    "I work from home and want to learn bookkeeping",
+    "my brother found this bot online, then I thought I could learn welding near Battambang",
+])
+def test_online_as_the_learners_situation_is_not_a_delivery_condition(goal):
+    assert "delivery" not in _kinds(goal)
+
+
+def test_a_work_shift_is_not_a_schedule_but_a_study_time_is():
+    assert "schedule" not in _kinds("I work at night in a restaurant and want to learn to cook")
+    assert "schedule" not in _kinds("ខ្ញុំធ្វើការពេលយប់ ចង់រៀនកាត់សក់")
+    assert "schedule" not in _kinds("I run a weekend market stall and want to learn baking")
+    assert _kinds("I want to study at night")["schedule"] == ("evenings",)
+    assert _kinds("ខ្ញុំរៀនបានតែពេលយប់")["schedule"] == ("evenings",)

@@ -164,3 +164,25 @@ def test_a_place_named_outweighs_the_language(sample):
 def test_related_courses_share_a_specific_skill_not_a_cross_cutting_one(sample):
     rec = sample.recommend("ខ្ញុំចង់រៀនកាត់សក់", top_k=10)  # hair cutting
     assert rec.results and all(r.course.sector == "1012" for r in rec.results)  # ISCED-F: hair and beauty
+
+
+def test_courses_in_the_part_of_a_merged_province_the_learner_named_come_first(settings, embedder):
+    """Since 2025 "Vũng Tàu" is in TP. Hồ Chí Minh, 100 km from the city: a learner there sees the
+    welding course in Vũng Tàu before the one in the city, whatever their scores."""
+    from catalog.app import open_app
+    from catalog.courses.ingest import ingest_bytes
+    from tests.support import catalog_json, course
+
+    city = course(code="WELD-HCM", title={"en": "Arc welding", "vi": "Hàn hồ quang"}, skills=["arc welding"],
+                  sector="0715", country="VN", province="Ho Chi Minh City", language_of_instruction="vi")
+    port = course(code="WELD-VT", title={"en": "Welding", "vi": "Hàn"}, skills=["welding"], sector="0715",
+                  country="VN", province="Bà Rịa - Vũng Tàu", language_of_instruction="vi")
+    app, _ = open_app(settings, embedder=embedder)
+    with app.write_sessions.begin() as s:
+        ingest_bytes(s, settings, catalog_json(city, port), "a.json")
+    rec = app.recommender()
+    assert codes(rec.recommend("học hàn hồ quang ở Vũng Tàu")) == ["test-school:WELD-VT", "test-school:WELD-HCM"]
+    assert codes(rec.recommend("hoc han ho quang o vung tau")) == ["test-school:WELD-VT", "test-school:WELD-HCM"]
+    assert codes(rec.recommend("học hàn hồ quang ở Sài Gòn"))[0] == "test-school:WELD-HCM"  # the city: no part named
+    assert [r.course.locality for r in rec.recommend("arc welding in Vung Tau").results] == ["Bà Rịa - Vũng Tàu", ""]
+    app.close()

@@ -66,3 +66,34 @@ def test_a_refinement_after_the_goal_was_forgotten_asks_again(talk: Talk) -> Non
     talk.agree()
     [prompt] = talk.press("r.t:free")
     assert isinstance(prompt, AskGoal)
+
+
+def test_an_english_speaker_is_asked_once_where_they_live(talk: Talk, db: Any) -> None:
+    talk.agree()
+    [results] = talk.say("baking")
+    assert results.ask_country and {i.title for i in results.items} == {"Bakery", "Bakery and Pastry"}
+    reply = results.render(talk.conversation.translations.translator("en"))
+    assert "Where do you live?" in reply.text
+    assert reply.buttons[-4] == [("🇰🇭 Cambodia", "r.n:KH"), ("🇻🇳 Vietnam", "r.n:VN"), ("Elsewhere", "r.n:-")]
+    [vietnam] = talk.press("r.n:VN")
+    assert vietnam.replace and not vietnam.ask_country and vietnam.items[0].title == "Bakery and Pastry"
+    assert db[1].homes[-1] == "VN"
+    [again] = talk.say("baking")  # answered: never asked again, and their country comes first
+    assert not again.ask_country and again.items[0].title == "Bakery and Pastry"
+
+
+def test_a_learner_who_does_not_answer_is_not_asked_again(talk: Talk) -> None:
+    talk.agree()
+    assert talk.say("baking")[0].ask_country
+    assert not talk.say("baking")[0].ask_country
+
+
+def test_a_place_named_tells_the_country_and_khmer_speakers_are_not_asked(talk: Talk, db: Any) -> None:
+    talk.agree()
+    [kampot] = talk.say("baking in Kampot")
+    assert not kampot.ask_country
+    talk.say("baking")
+    assert db[1].homes[-1] == "KH"  # inferred from the province they named
+    khmer = Talk(db[0], db[2], external_id="43", language_code="km")
+    khmer.agree("km")
+    assert not khmer.say("baking")[0].ask_country
