@@ -69,16 +69,6 @@ def _key(ws: list[str]) -> str:
     return "".join(ws) if ws and not any(w.isascii() for w in ws) else " ".join(ws)
 
 
-def _windows(ws: list[str]) -> set[str]:
-    out = set()
-    for i in range(len(ws)):
-        for j in range(i + 1, min(len(ws), i + MAX_LABEL_WORDS) + 1):
-            part = ws[i:j]
-            out.add(" ".join(part))
-            out.add("".join(part))
-    return out
-
-
 class Thesaurus:
     def __init__(self, concepts: list[Concept], generic: Iterable[str] = (), version: str = "") -> None:
         self.concepts = {c.id: c for c in concepts}
@@ -108,19 +98,63 @@ class Thesaurus:
 
     def find(self, text: str) -> set[str]:
         """The concepts whose labels occur in ``text`` as whole words."""
+        return {cid for cid, _where in self._matches(text)}
+
+    def _matches(self, text: str) -> list[tuple[str, tuple[int, int, int]]]:
+        """Each concept label found in ``text``, with where: (-1, first word, end word) for words,
+        (Khmer run, first character, end character) inside a Khmer run."""
         if not text:
-            return set()
-        found: set[str] = set()
-        for window in _windows(words(text)):
-            found |= self._by_key.get(window, set())
-        for run in _KHMER_RUN.findall(fold(text)):
+            return []
+        found: list[tuple[str, tuple[int, int, int]]] = []
+        ws = words(text)
+        for i in range(len(ws)):
+            for j in range(i + 1, min(len(ws), i + MAX_LABEL_WORDS) + 1):
+                # the key labels were stored under: Khmer without spaces, Latin with ("mang o" is not "mango")
+                found.extend((cid, (-1, i, j)) for cid in self._by_key.get(_key(ws[i:j]), ()))
+        for run_no, run in enumerate(_KHMER_RUN.findall(fold(text))):
             starts = [*_syllable_starts(run), len(run)]
             for a, i in enumerate(starts):
                 for j in starts[a + 2:]:  # at least two syllables
                     if j - i > self._khmer_longest:
                         break
-                    found |= self._khmer.get(run[i:j], set())
+                    found.extend((cid, (run_no, i, j)) for cid in self._khmer.get(run[i:j], ()))
         return found
+
+    def find_specific(self, text: str) -> tuple[set[str], set[str]]:
+        """(every concept in ``text``, the ones it is about). A concept is not what the text is about when
+        each of its mentions is part of (or overlaps) a longer label ("farming" in "shrimp farming") or next to a
+        narrower concept linked to it ("rice farmer" is about rice; "motorbike mechanic" is not any
+        mechanic); an occupation is broader than a skill it needs, of two linked occupations or two
+        linked skills the one with more links. Concepts mentioned apart ("caregiving in Japan, and
+        Japanese") are all kept, except a skill every trade needs (running a small business) beside
+        something more specific."""
+        matches = self._matches(text)
+        spans: dict[str, list[tuple[int, int, int]]] = {}
+        for cid, where in matches:
+            spans.setdefault(cid, []).append(where)
+
+        def covered(cid: str, where: tuple[int, int, int]) -> bool:
+            run, i, j = where
+            for other, (run2, i2, j2) in matches:
+                if other == cid or run2 != run:
+                    continue
+                if i2 < j and i < j2 and j2 - i2 > j - i and not (i2 <= i and j <= j2 and self._broader(other, cid)):
+                    return True  # inside (or across) a longer label: "hoa qua" across "thiet ke do hoa | qua mang"
+                if (j2 == i or i2 == j or (i2 < j and i < j2)) and self._broader(cid, other):
+                    return True  # beside (or across) a narrower linked concept
+            return False
+
+        about = {cid for cid, places in spans.items() if not all(covered(cid, w) for w in places)}
+        # "learn men's haircuts to open a shop": a skill every trade needs is what the goal is about
+        # only when it names nothing else.
+        return set(spans), (about - self._cross_cutting) or about
+
+    def _broader(self, cid: str, other: str) -> bool:
+        if other not in self._links.get(cid, ()) or other in self._cross_cutting:
+            return False
+        if cid.startswith("occ.") != other.startswith("occ."):
+            return cid.startswith("occ.")
+        return len(self._links.get(cid, ())) > len(self._links.get(other, ()))
 
     def tag_course(self, titles: Iterable[str], skills: Iterable[str], keywords: Iterable[str]) -> list[str]:
         """What a course is about: the concepts in what it says it teaches (titles and skills), and its

@@ -59,13 +59,22 @@ def _folded_key(label: str) -> str:
     return re.sub(r"\s+", " ", fold(label).replace("-", " ")).strip()
 
 
+_KH_SYLLABLE = re.compile("(?<!\u17d2)[\u1780-\u17b3]")
+_KH_PLACE_WORDS = ("នៅ", "ខេត្ត", "ក្រុង", "ទីក្រុង", "ពី", "ទៅ", "មក", "ស្រុក")
+
+
 def _key_pattern(key: str) -> str:
     """Regex for one folded name: spaces also match hyphens; Latin names only as whole words, Khmer
     names only from the start to the end of written syllables (never inside another word's syllable)."""
     body = re.escape(key).replace(r"\ ", r"[\s-]*")
     if key.isascii():
         return rf"(?<![a-z0-9]){body}(?![a-z0-9])"
-    return rf"(?<!\u17d2){body}(?![\u17b6-\u17d3\u17dd])"
+    pattern = rf"(?<!\u17d2){body}(?![\u17b6-\u17d3\u17dd])"
+    if len(_KH_SYLLABLE.findall(key)) == 1:
+        # One syllable is also part of common words (ហ្វេ, Huế, in កាហ្វេ, coffee): only after a word that
+        # introduces a place, or alone.
+        return "(?:" + "|".join(rf"(?<={m})" for m in _KH_PLACE_WORDS) + r"|^)\s*" + pattern
+    return pattern
 
 
 class Gazetteer:

@@ -41,6 +41,8 @@ _KH_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(f"({_COENG}\u179a)({_COENG}[{_KH_CONS}])"), r"\2\1"),
     # The same sign typed twice.
     (re.compile(f"([{_KH_SIGNS}])\\1+"), r"\1"),
+    # Vowel U (ុ) typed for TRIISAP (៊) under an upper vowel, which looks the same: ស + ុ + ី → ស៊ី.
+    (re.compile("\u17bb([\u17b7-\u17ba\u17be])"), "\u17ca\\1"),
 )
 _KHMER_RANGE = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")

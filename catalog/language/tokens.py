@@ -12,14 +12,17 @@ Bump :data:`TOKENIZER_VERSION` whenever the output changes; stored tokens are re
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
+import sys
 import threading
 from collections.abc import Iterable
 
 from catalog.language.text import fold
 
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 _KHMER_RUN = re.compile("[\u1780-\u17dd\u17e0-\u17e9\u19e0-\u19ff]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -66,6 +69,17 @@ _segment_lock = threading.Lock()
 _segmenter = None
 
 
+def _drop_model_copy() -> None:
+    """khmer-nltk unpickles its CRF model into a temporary file that is deleted only if the model
+    object is collected, which a killed or exiting process skips: 17 MB left in the temp folder each
+    time. The tagger has read the file into memory by now."""
+    model = getattr(sys.modules.get("khmernltk.word_tokenize"), "crf_model", None)
+    copy = getattr(model, "modelfile", None)
+    if copy is not None and getattr(copy, "auto", False) and copy.name:  # a temporary file it made itself
+        with contextlib.suppress(OSError):
+            os.unlink(copy.name)
+
+
 def _khmer_words(run: str) -> list[str]:
     """Segment one run of Khmer script (the CRF model loads once, on first use)."""
     global _segmenter
@@ -80,6 +94,7 @@ def _khmer_words(run: str) -> list[str]:
                     word_tokenize("ក")  # loads the CRF model now, inside the muted block
                 finally:
                     logging.disable(logging.NOTSET)
+                _drop_model_copy()
                 _segmenter = word_tokenize
     return [w for w in _segmenter(run) if w.strip() and w not in _KH_PUNCT]
 
@@ -149,5 +164,6 @@ def tokenize_goal(text: str) -> list[str]:
 
 
 def phrase_tokens(phrases: Iterable[str]) -> list[set[str]]:
-    """Unigram token sets of short phrases (skills, keywords), used to explain matches."""
-    return [{t for t in tokenize(p) if "_" not in t} for p in phrases]
+    """Token sets (words and syllable pairs) of short phrases (skills, keywords), used to explain and
+    check matches."""
+    return [set(tokenize(p)) for p in phrases]

@@ -16,6 +16,7 @@ from typing import Any
 from catalog.courses.fields import fields as field_table
 from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import InputError
+from catalog.language.clauses import wish_start
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
@@ -191,10 +192,18 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                         # Implicit: no money for fees wants free courses (one tap removes the condition).
                         "can't afford", "cannot afford", "can not afford", "no money", "don't have money",
                         "do not have money", "have no money", "poor family", "family is poor", "we are poor",
-                        "low income", "too expensive",
+                        "low income", "too expensive", "cannot pay", "can't pay", "cant pay", "can not pay",
+                        "unable to pay", "dont have money", "don't have any money", "no money for",
+                        "can't spend", "cannot spend", "cant spend", "no savings", "in debt", "has debt", "have debt",
+                        "can't afford", "cant afford", "not enough money", "very poor", "no income",
                         "không có tiền", "không đủ tiền", "không có điều kiện", "nhà nghèo", "gia đình nghèo",
-                        "hộ nghèo", "hoàn cảnh khó khăn", "không đủ khả năng", "គ្មានលុយ", "អត់លុយ",
-                        "គ្មានប្រាក់", "មិនមានលុយ", "ខ្វះលុយ", "គ្រួសារក្រ", "ក្រីក្រ", "គ្មានលទ្ធភាពបង់")),
+                        "hộ nghèo", "hoàn cảnh khó khăn", "không đủ khả năng", "ko có tiền", "k có tiền",
+                        "hổng có tiền", "không có tiền học", "không đủ tiền học", "không có khả năng chi trả",
+                        "kinh tế khó khăn", "nhà khó khăn", "mắc nợ", "nợ nần", "thất nghiệp không có tiền",
+                        "គ្មានលុយ", "អត់លុយ",
+                        "គ្មានប្រាក់", "មិនមានលុយ", "ខ្វះលុយ", "គ្រួសារក្រ", "ក្រីក្រ", "គ្មានលទ្ធភាពបង់",
+                        "អត់មានលុយ", "មិនមានប្រាក់", "បង់មិនរួច", "បង់មិនកើត", "ជំពាក់បំណុល", "ជាប់បំណុល",
+                        "គ្រួសារខ្ញុំក្រ", "ផ្ទះក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ")),
         ("delivery", ("online",), ("online", "on-line", "remote", "remotely", "from home", "e-learning",
                                    "elearning", "distance learning", "trực tuyến", "học từ xa", "qua mạng",
                                    "học tại nhà", "អនឡាញ", "អនឡាយ", "តាមអ៊ីនធឺណិត", "តាមអុីនធឺណិត",
@@ -239,10 +248,12 @@ TOPIC_PRONE = frozenset({"delivery", "schedule"})
 # or playing word just before it ("I work at night", "I sell clothes online", "លេងហ្គេមអនឡាញ"), or a
 # word after it that makes it a thing ("online games", "online shop"). A delivery word also needs a
 # word about studying in its sentence unless the goal is a few words ("online english").
-_SITUATION_BEFORE = re.compile("(?:" + "|".join(
-    rf"(?<![a-z]){re.escape(fold(w))}" for w in (
+_SITUATION_BEFORE = re.compile(r"(?:(?<![a-z])(?<!hoc )lam(?![a-z])|" + "|".join(  # làm: work, not học làm
+    rf"(?<![a-z]){re.escape(fold(w))}" + ("(?![a-z])" if fold(w).isascii() else "") for w in (
         "work", "works", "working", "worked", "job", "sell", "sells", "selling", "sold", "play", "plays",
-        "playing", "buy", "buying", "làm", "bán", "chơi", "mua", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី")) + ")")
+        "playing", "buy", "buying", "earn", "earning", "money", "stay", "đi làm", "làm việc", "làm ca", "bán",
+        "chơi", "mua", "kiếm",
+        "ở nhà", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី", "រកលុយ", "រកប្រាក់", "នៅផ្ទះ")) + ")")
 _SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(
     "game", "games", "shop", "shops", "store", "business", "sales", "selling", "marketing", "customers",
     "job", "jobs", "work", "market", "markets", "stall", "trò chơi", "cửa hàng", "chợ", "kinh doanh", "khách",
@@ -256,25 +267,32 @@ SITUATION_WINDOW = 14  # characters before a condition word searched for a work 
 SHORT_GOAL_WORDS = 6
 
 
-def _about_situation(kind: str, folded: str, start: int, end: int) -> bool:
-    """True when the condition word at ``folded[start:end]`` is the learner's situation, not a wish."""
+def _about_situation(kind: str, folded: str, start: int, end: int, focus: int) -> bool:
+    """True when the condition word at ``folded[start:end]`` is the learner's situation, not a wish;
+    ``focus`` is where the request starts (a story comes before it)."""
     if kind not in TOPIC_PRONE:
         return False
     before = folded[max(0, start - SITUATION_WINDOW):start]
     if _SITUATION_BEFORE.search(before) or _SITUATION_AFTER.match(folded[end:]):
         return True
-    if kind != "delivery" or len(folded.split()) <= SHORT_GOAL_WORDS:
-        return False
     clauses = [0, *(m.end() for m in _CLAUSE.finditer(folded)), len(folded) + 1]
     lo = max(c for c in clauses if c <= start)
     hi = min(c for c in clauses if c > start)
+    if start < focus and _SITUATION_BEFORE.search(folded[lo:start]):
+        return True  # in the story, after what they do: "Mình bán xôi ở chợ vào cuối tuần, muốn học …"
+    if kind != "delivery" or len(folded.split()) <= SHORT_GOAL_WORDS:
+        return False
     return not _STUDY.search(folded[lo:hi])
 _NUM = r"(\d+(?:[.,]\d+)*)"
 _MAX_COST = re.compile(
     rf"(?:(?<![a-z])(?:under|below|less than|max|maximum|up to|at most|no more than|cheaper than)"
     rf"|(?<![a-z])(?:duoi|toi da|khong qua|it hon|re hon|khong vuot qua)"
-    rf"|ក្រោម|មិនលើស|តិចជាង|យ៉ាងច្រើន|ថោកជាង)\s*(\$|usd\s*)?{_NUM}\s*"
-    r"(k|nghin|ngan|trieu|tr|million|m|usd|dollars?|\$|riels?|khr|vnd|dong|d|ដុល្លារ|រៀល|លាន|ពាន់)?(?![a-z])"
+    rf"|ក្រោម|មិនលើស|តិចជាង|យ៉ាងច្រើន|ថោកជាង"
+    # what one has is a budget only with money in it ("chỉ có 10tr", not "chỉ có 2 người")
+    rf"|(?P<budget>(?<![a-z])(?:only have|have only|budget(?: is| of)?|chi co|ngan sach(?: la)?)|មានតែ|ថវិកា))"
+    rf"\s*(\$|usd\s*)?{_NUM}\s*"
+    r"(k|nghin|ngan|trieu|tr|million|m|usd|dollars?|\$|riels?|khr|vnd|dong|d|ដុល្លារ|រៀល|លាន|ពាន់)?"
+    r"(?:\s*(vnd|dong|d|riels?|khr|usd|dollars?|រៀល|ដុល្លារ))?(?![a-z])"
 )
 _AGE = re.compile(
     r"(?<![a-z0-9])(?:i am|i'm|im|aged?)\s*(\d{2})(?:\s*(?:years? old|yo|y/o))?(?![0-9])"
@@ -286,6 +304,7 @@ _VI_UNACCENTED = frozenset(
 )
 
 
+_ORIGIN = re.compile(r"(?<![a-z])(?:from|tu)\s*$|(?:មកពី|ពី)\s*$")  # "from Prey Veng", "từ Huế"
 _DANGLING = re.compile(r"(?:\s+(?:in|at|near|around|o|ở|tai|tại|gần)|\s*នៅ)$", re.IGNORECASE)
 
 
@@ -296,8 +315,13 @@ def _number(raw: str) -> float:
     return float(raw.replace(",", "."))
 
 
-def _money(amount: float, prefix: str | None, unit: str | None, language: str) -> tuple[float, str]:
+def _money(amount: float, prefix: str | None, unit: str | None, language: str,
+           currency: str | None = None) -> tuple[float, str]:
     unit = (unit or "").strip()
+    if currency and unit in ("k", "nghin", "ngan", "trieu", "tr", "million", "m", "លាន", "ពាន់"):
+        # "2 million dong", "40 ពាន់រៀល": the multiplier, then the currency
+        scaled, _ = _money(amount, None, unit, language)
+        return _money(scaled, None, currency, language)
     if prefix or unit in ("usd", "dollar", "dollars", "$", "ដុល្លារ"):
         return amount, "USD"
     if unit in ("riel", "riels", "khr", "រៀល"):
@@ -359,31 +383,40 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         constraints.append(Constraint(kind, value, base[m.start() : m.end()].strip()))
 
     for m in _MAX_COST.finditer(folded):
-        amount, currency = _money(_number(m.group(2)), m.group(1), m.group(3), language)
+        if m.group("budget") and not (m.group(2) or m.group(4) or m.group(5)):
+            continue
+        amount, currency = _money(_number(m.group(3)), m.group(2), m.group(4), language, m.group(5))
         take("max_cost", {"amount": amount, "currency": currency}, m)
     for m in _AGE.finditer(folded):
         age = int(next(g for g in m.groups() if g))
         if 12 <= age <= 80:
             take("age", age, m)
     words = thesaurus()
+    # A goal that tells a story first ("I work at night in a factory. I want to learn sewing"): its
+    # request starts at the first wish; how and when to study, and what to learn, are read from there.
+    story_end = focus = wish_start(folded)
+    about = words.find_specific(folded)[1]
+    if focus and not words.find(folded[focus:]) and words.find(folded[:focus]):
+        focus = 0  # the wish names no work ("Nail art, any course?"): the work is in what came before
     for kind, value, pattern in _SIMPLE:
         for m in pattern.finditer(folded):
-            if kind in TOPIC_PRONE and words.find(folded) - words.find(folded[: m.start()] + " " + folded[m.end():]):
+            if kind in TOPIC_PRONE and about - words.find_specific(folded[: m.start()] + " " + folded[m.end():])[1]:
                 continue  # part of what the learner wants to learn ("online selling"), not how
-            if _about_situation(kind, folded, m.start(), m.end()):
+            if _about_situation(kind, folded, m.start(), m.end(), story_end):
                 continue
             take(kind, value, m)
-    for place in gaz.find(folded):
-        overlaps = any(s < place.end and place.start < e for s, e in spans)
-        written = base[place.start : place.end].strip()
-        if base is clean and not gaz.spelled_as(place.province, written):
-            continue
-        if not overlaps and not any(c.kind == "province" for c in constraints):
-            spans.append((place.start, place.end))
-            constraints.append(Constraint("province", place.province.id, written))
+    places = [p for p in gaz.find(folded) if not any(s < p.end and p.start < e for s, e in spans)
+              and (base is not clean or gaz.spelled_as(p.province, base[p.start:p.end].strip()))]
+    if places:
+        # Several places: the one in the request, not the one they come from ("from Prey Veng to Phnom
+        # Penh"), the later one first ("làm ở Bình Dương ... về quê Đồng Tháp").
+        place = max(places, key=lambda p: (p.start >= focus, not _ORIGIN.search(folded[max(0, p.start - 8):p.start]),
+                                           p.start))
+        constraints.append(Constraint("province", place.province.id, base[place.start:place.end].strip()))
+        spans.extend((p.start, p.end) for p in places)  # every place name is a place, not a topic
     if any(c.kind == "province" for c in constraints):
         constraints = [c for c in constraints if c.kind != "country"]
-    query = base
+    query = " " * focus + base[focus:]
     for start, end in sorted(spans, reverse=True):
         query = query[:start] + " " + query[end:]
     query = re.sub(r"\s+", " ", query).strip(" ,.;:!?-")

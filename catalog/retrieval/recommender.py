@@ -53,6 +53,7 @@ RRF_K = 60
 CANDIDATES = 100
 MAX_TOP = 50
 PLACE_BOOST = 1.15
+OTHER_LOCAL_LANGUAGE = {"km": "vi", "vi": "km"}
 HOME_COUNTRY = {"km": "KH", "vi": "VN"}  # an English-speaking learner's country is not assumed
 LEXICAL_MIN_FRACTION = 0.25
 UNACCENTED_DENSE_WEIGHT = 0.5
@@ -303,11 +304,16 @@ class Judge:
     high it ranks: a confident list of unrelated courses is worse than "nothing fits"."""
 
     def __init__(self, snap: Snapshot, concepts: frozenset[str], goal_tokens: list[str],
-                 dense: dict[int, tuple[int, float]], candidates: Iterable[int]) -> None:
+                 dense: dict[int, tuple[int, float]], candidates: Iterable[int], *, syllables: bool = False) -> None:
         self.snap, self.dense = snap, dense
+        # Without a concept, the course must also name the goal's words in its title, skills or keywords
+        # (not only somewhere in its description); Vietnamese by two syllables together, since one
+        # syllable ("dinh" of "ổn định") is part of too many words.
+        pairs = {t for t in goal_tokens if "_" in t}
+        self._named = pairs if syllables and pairs else {t for t in goal_tokens if "_" not in t}
         words = thesaurus()
-        self.goal = concepts
-        self.related = frozenset(words.related(set(self.goal)))
+        self.goal = concepts  # what the goal is about ("shrimp farming": shrimp, not any farming)
+        self.related = frozenset(words.related(set(concepts)))
         content = list(dict.fromkeys(t for t in goal_tokens if "_" not in t and not words.generic(t)))
         # No concept, and no word that names a kind of work ("I want a better job", "help me").
         self.vague = not self.goal and all(snap.lexical.share(t) > GENERIC_SHARE for t in content)
@@ -331,7 +337,8 @@ class Judge:
                 return STRONG, tuple(sorted(shared))
             linked = self.related & course
             return (WEAK, tuple(sorted(linked))) if linked else (NONE, ())
-        if self._best and self._covered[row] >= self._needed - 1e-6:
+        if self._best and self._covered[row] >= self._needed - 1e-6 and any(
+                toks & self._named for phrases in self.snap.terms(row).values() for _phrase, toks in phrases):
             return STRONG, ()
         return (WEAK, ()) if self.dense.get(row, (0, 0.0))[1] >= DENSE_ALONE else (NONE, ())
 
@@ -406,13 +413,19 @@ class Recommender:
         final = parsed.filters(ignore).merged(filters or Filters())
         snap, index = self.snapshot, self.index
         mask = snap.mask(final, exclude)
+        lang = lang or parsed.language
+        # A Khmer speaker cannot follow a course taught in Vietnamese, nor a Vietnamese one a course taught
+        # in Khmer, unless they asked for that place or language themselves.
+        other = OTHER_LOCAL_LANGUAGE.get(lang)
+        if other and not (final.languages or final.province or final.country):
+            mask &= snap.language != LANGUAGES.index(other)
         allowed = int(mask.sum())
         query = parsed.query or parsed.text
         dense: dict[int, tuple[int, float]] = {}
         lexical: dict[int, tuple[int, float]] = {}
         goal_tokens = tokenize_goal(query)
         words = thesaurus()
-        concepts = frozenset(words.find(query))
+        concepts = frozenset(words.find_specific(query)[1])
         if not concepts and all(words.generic(t) for t in goal_tokens if "_" not in t):
             goal_tokens = []  # nothing about a kind of work: only the conditions, if any, are a request
         if allowed and method != "lexical":
@@ -447,9 +460,9 @@ class Recommender:
             if final.province:
                 fused = {row: s * (PLACE_BOOST if snap.province[row] == final.province else 1.0)
                          for row, s in fused.items()}
-        lang = lang or parsed.language
         token_set = {t for t in goal_tokens if "_" not in t}
-        judge = Judge(snap, concepts, goal_tokens, dense, fused) if goal_tokens else None
+        judge = Judge(snap, concepts, goal_tokens, dense, fused, syllables=parsed.language == "vi") \
+            if goal_tokens else None
         # A Khmer or Vietnamese learner who names no place sees courses at home and online first; one who
         # names a part of a province ("Vũng Tàu" in TP. Hồ Chí Minh) sees the courses there first.
         home = (HOME_COUNTRY.get(lang) if home is None else home) or None

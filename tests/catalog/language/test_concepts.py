@@ -66,3 +66,16 @@ def test_a_skill_many_occupations_share_relates_none_of_them():
     words = Thesaurus([*occupations, Concept("skill.business", (), {"en": ("business",), "km": (), "vi": ()}, (), ())])
     assert words.related({"occ.o1"}) == set()  # a hairdresser's goal does not reach every business course
     assert len(words.related({"skill.business"})) == 9
+
+
+@pytest.mark.parametrize("text, about", [
+    ("rice farmer", {"skill.rice"}),  # beside a narrower linked concept: the narrower one
+    ("shrimp farming", {"skill.shrimp"}),  # part of a longer label
+    ("motorbike mechanic", {"occ.motorbike_mechanic"}),
+    ("I want to be a farmer", {"occ.farmer"}),
+    ("ចង់ទៅធ្វើការថែទាំមនុស្សចាស់នៅជប៉ុន ត្រូវរៀនភាសាជប៉ុន", {"occ.elderly_caregiver", "skill.japanese", "skill.work_in_japan"}),
+    ("ចងរៀនកាត់សក់ប្រុស បេីកហាងនៅភូមិ", {"occ.barber"}),  # running a shop: every trade needs it
+])
+def test_a_goal_is_about_its_most_specific_concepts(text, about):
+    mentioned, found = thesaurus().find_specific(text)
+    assert found == about and found <= mentioned

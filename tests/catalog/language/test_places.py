@@ -58,3 +58,9 @@ def test_khmer_names_match_whole_syllables_only():
 def test_a_part_of_a_province_is_its_locality(text, province, locality):
     (found,) = gazetteer().find(fold(text))
     assert (found.province.id, found.locality) == (province, locality)
+
+
+def test_a_one_syllable_khmer_name_needs_a_word_that_introduces_a_place():
+    assert gazetteer().find(fold("ចង់រៀនធ្វើកាហ្វេ latte art")) == []  # coffee, not Huế
+    assert [m.province.id for m in gazetteer().find(fold("ខ្ញុំនៅហ្វេ"))] == ["hue"]
+    assert [m.province.id for m in gazetteer().find(fold("ចង់រៀននៅ កែប"))] == ["kep"]

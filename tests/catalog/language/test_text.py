@@ -35,3 +35,8 @@ def test_guess_language_by_script():
     assert guess_language("học nấu ăn") == "vi"
     assert guess_language("hotel job") == "en"
     assert guess_language("123 !") is None
+
+
+def test_vowel_u_typed_for_triisap_is_the_same_text():
+    assert normalize("ម៉ាសុីនត្រជាក់") == normalize("ម៉ាស៊ីនត្រជាក់")
+    assert normalize("ស៊ី") == "ស\u17ca\u17b8" and normalize("សុ") == "ស\u17bb"  # u alone is a vowel

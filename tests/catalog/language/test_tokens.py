@@ -20,3 +20,12 @@ def test_english_stop_phrases_and_light_stemming():
     assert tokenize_goal("I want to become an electrician") == ["electrician"]
     assert "weld" in tokenize("welding courses")
     assert strip_stop_phrases(fold("tôi muốn học nấu ăn")).split() == ["hoc", "nau", "an"]
+
+
+def test_the_khmer_segmenter_leaves_no_copy_of_its_model_in_the_temp_folder():
+    import os
+    import sys
+
+    assert tokenize("ខ្ញុំចង់រៀនកាត់ដេរ") == ["កាត់ដេរ"]
+    copy = sys.modules["khmernltk.word_tokenize"].crf_model.modelfile
+    assert copy.auto and not os.path.exists(copy.name)

@@ -125,3 +125,29 @@ def test_a_work_shift_is_not_a_schedule_but_a_study_time_is():
     assert "schedule" not in _kinds("I run a weekend market stall and want to learn baking")
     assert _kinds("I want to study at night")["schedule"] == ("evenings",)
     assert _kinds("ខ្ញុំរៀនបានតែពេលយប់")["schedule"] == ("evenings",)
+
+
+def test_a_story_before_the_wish_sets_no_schedule_and_the_wish_decides_the_place():
+    assert _kinds("Mình bán xôi ở chợ vào cuối tuần, muốn học làm bánh") == {}
+    assert _kinds("I'm moving from Prey Veng to Phnom Penh next month. I want to learn wiring")["province"] \
+        == "phnom-penh"
+    assert _kinds("chi lam o binh duong 7 nam roi. gio chi muon hoc nghe may de ve que Dong Thap")["province"] \
+        == "dong-thap"
+    parsed = parse_goal("I lost my leg. Before that I was a moto taxi driver. Now I want to learn bookkeeping",
+                        gazetteer())
+    assert parsed.query == "Now I want to learn bookkeeping"  # the story is not matched against courses
+    # a wish that names no work keeps the story's work: "Nail art, any course?"
+    assert "Nail art" in parse_goal("Nail art, any course in Phnom Penh?", gazetteer()).query
+
+
+@pytest.mark.parametrize("goal", ["My family has debt and we can't spend on courses", "I dont have money for course",
+                                  "Em muốn học nghề may nhưng ko có tiền", "ខ្ញុំចង់រៀន តែបង់មិនរួច"])
+def test_more_ways_of_saying_one_cannot_pay(goal):
+    assert _kinds(goal)["free"] is True
+
+
+def test_money_with_a_multiplier_and_a_currency_and_a_budget_only_with_money():
+    assert _kinds("barista training under 2 million dong")["max_cost"] == {"amount": 2_000_000, "currency": "VND"}
+    assert _kinds("hoc lai xe bang C, toi chi co 10tr")["max_cost"] == {"amount": 10_000_000, "currency": "VND"}
+    assert _kinds("I only have $30 for a course")["max_cost"] == {"amount": 30, "currency": "USD"}
+    assert "max_cost" not in _kinds("lớp này chỉ có 2 người à")

@@ -153,7 +153,17 @@ def test_a_vague_goal_within_a_chosen_field_lists_that_field(sample):
 def test_learners_see_courses_at_home_and_online_first(sample, goal, lang, home):
     results = sample.recommend(goal, lang=lang, top_k=20).results
     at_home = [r.course.country in (home, "") for r in results if r.match_level == "strong"]
-    assert at_home[0] and at_home == sorted(at_home, reverse=True) and not all(at_home)
+    assert at_home[0] and at_home == sorted(at_home, reverse=True)
+    # and never a course taught in the other country's language, which they would not follow
+    other = {"VN": "km", "KH": "vi"}[home]
+    assert results and all(r.course.language_of_instruction != other for r in results)
+    assert any(r.course.language_of_instruction == other
+               for r in sample.recommend(goal, lang="en", top_k=20).results)  # an English speaker sees both
+
+
+def test_a_course_in_the_other_language_is_shown_when_its_place_is_asked_for(sample):
+    rec = sample.recommend("ជួសជុលម៉ូតូនៅហូជីមិញ", top_k=5)
+    assert rec.results and rec.results[0].course.language_of_instruction == "vi"
 
 
 def test_a_place_named_outweighs_the_language(sample):

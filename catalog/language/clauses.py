@@ -1,0 +1,58 @@
+"""Where the wish starts in a goal that first tells a story.
+
+Learners often write about their life before they say what they want: "I lost my leg two years ago.
+Before that I was a moto taxi driver. Now I want to learn bookkeeping." The story names work (moto
+taxi), places and times ("I work at night") that are not the request. The request is the first
+clause that says what the learner wants, and what follows it; what comes before is context.
+
+Clauses are split at sentence and clause punctuation and at "but" ("nhưng", "ប៉ុន្តែ"); Khmer is often
+written without punctuation, and such a goal stays one clause (the whole goal is the request). A
+clause is a wish when it has a wish word ("want", "muốn", "ចង់", "looking for", ...) that is not
+negated ("I do not want to go to Thailand").
+"""
+
+from __future__ import annotations
+
+import re
+
+from catalog.language.text import fold
+
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    """Folded phrases; ASCII ones only as whole words."""
+    parts = []
+    for p in sorted({fold(x) for x in phrases}, key=len, reverse=True):
+        body = re.escape(p).replace(r"\ ", r"\s+")
+        parts.append(rf"(?<![a-z0-9']){body}(?![a-z0-9])" if p.isascii() else body)
+    return re.compile("|".join(parts))
+
+
+_SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?![a-z])|ប៉ុន្តែ")
+_WISH = _words(
+    "want", "wants", "wanna", "would like", "i'd like", "id like", "like to learn", "hope", "hoping", "wish",
+    "interested", "looking for", "how can i", "how do i", "where can i", "can i learn", "can i study",
+    "is there", "are there", "any course", "learn", "study", "dream", "how to", "become",
+    "muốn", "mong", "ước", "thích học", "định học", "cần học", "tìm lớp", "tìm khóa", "có lớp", "có khóa",
+    "học nghề", "học làm", "học thêm", "xin tư vấn", "ko biết học", "không biết học", "làm sao để",
+    "trở thành",
+    "ចង់", "ប្រាថ្នា", "សង្ឃឹម", "ត្រូវការរៀន", "រៀន", "ស្វែងរក", "មានវគ្គ", "ចូលចិត្ត", "បំណង",
+)
+_NOT_WISH = _words(
+    "do not want", "don't want", "dont want", "not want", "never want", "no longer want", "did not want",
+    "không muốn", "ko muốn", "k muốn", "hổng muốn", "chẳng muốn", "មិនចង់", "អត់ចង់", "មិនដែលចង់",
+)
+
+
+def wish_start(folded: str) -> int:
+    """Where the request starts in folded goal text: the start of its first wish clause when an
+    earlier clause tells a story, else 0 (the whole goal is the request)."""
+    starts = [0, *(m.end() for m in _SPLIT.finditer(folded))]
+    bounds = [*(m.start() for m in _SPLIT.finditer(folded)), len(folded)]
+    clauses = [(s, e) for s, e in zip(starts, bounds, strict=True) if folded[s:e].strip()]
+    if len(clauses) < 2:
+        return 0
+    for start, end in clauses:
+        text = _NOT_WISH.sub(" ", folded[start:end])
+        if _WISH.search(text):
+            return start
+    return 0
