@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,10 +187,13 @@ def cmd_memory(args: argparse.Namespace) -> dict:
         rec = Recommender(settings, None, embedder, index, snap)  # type: ignore[arg-type]
         rec.recommend("ខ្ញុំចង់ក្លាយជាជាងអគ្គិសនី")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lexical = snap.lexical
     out = {"courses": args.size, "rss_before_mb": before, "peak_rss_mb": peak, "catalog_mb": peak - before,
-           "vectors_mb": args.size * embedder.dim * 4 / 2**20}
+           "vectors_mb": faiss.downcast_index(index.index.index).sa_code_size() * len(index) / 2**20,
+           "bm25_mb": (lexical.rows.nbytes + lexical.tf.nbytes + lexical.ptr.nbytes) / 2**20}
     print(f"{args.size} courses: peak RSS {peak:.0f} MB (model + sample catalog {before:.0f} MB; "
-          f"the {args.size:,}-course catalog adds {peak - before:.0f} MB, of which vectors {out['vectors_mb']:.0f} MB)")
+          f"the {args.size:,}-course catalog adds {peak - before:.0f} MB, of which vectors {out['vectors_mb']:.0f} MB "
+          f"and BM25 postings {out['bm25_mb']:.0f} MB)")
     return out
 
 

@@ -33,7 +33,7 @@ from catalog.language.tokens import tokenize, words
 
 MAX_LABEL_WORDS = 8
 CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
-TAGGER_VERSION = 1  # bump when the matching itself changes (the data's hash covers the data)
+TAGGER_VERSION = 2  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 _COENG = "\u17d2"
 
@@ -120,7 +120,7 @@ class Thesaurus:
                     found.extend((cid, (run_no, i, j)) for cid in self._khmer.get(run[i:j], ()))
         return found
 
-    def find_specific(self, text: str) -> tuple[set[str], set[str]]:
+    def find_specific(self, text: str, *, side_skills: bool = False) -> tuple[set[str], set[str]]:
         """(every concept in ``text``, the ones it is about). A concept is not what the text is about when
         each of its mentions is part of (or overlaps) a longer label ("farming" in "shrimp farming") or next to a
         narrower concept linked to it ("rice farmer" is about rice; "motorbike mechanic" is not any
@@ -146,8 +146,8 @@ class Thesaurus:
 
         about = {cid for cid, places in spans.items() if not all(covered(cid, w) for w in places)}
         # "learn men's haircuts to open a shop": a skill every trade needs is what the goal is about
-        # only when it names nothing else.
-        return set(spans), (about - self._cross_cutting) or about
+        # only when it names nothing else (a course that teaches it as well keeps it: ``side_skills``).
+        return set(spans), about if side_skills else (about - self._cross_cutting) or about
 
     def _broader(self, cid: str, other: str) -> bool:
         if other not in self._links.get(cid, ()) or other in self._cross_cutting:
@@ -160,7 +160,7 @@ class Thesaurus:
         """What a course is about: the concepts in what it says it teaches (titles and skills), and its
         keywords that name a concept outright (keywords are search aids: "cooking gas" on a biogas
         course is not about cooking)."""
-        found = self.find(" . ".join([*titles, *skills]))
+        found = self.find_specific(" . ".join([*titles, *skills]), side_skills=True)[1]
         found.update(*(self.named(k) for k in keywords))
         return sorted(found)
 

@@ -297,6 +297,7 @@ _MAX_COST = re.compile(
 _AGE = re.compile(
     r"(?<![a-z0-9])(?:i am|i'm|im|aged?)\s*(\d{2})(?:\s*(?:years? old|yo|y/o))?(?![0-9])"
     r"|(?<![0-9])(\d{2})\s*(?:years? old|yo|y/o|tuoi)(?![a-z])"
+    r"|(?<![0-9a-z])(\d{2})t(?![a-z0-9])"  # "mình 27t": how Vietnamese chat writes an age
     r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
 )
 _VI_UNACCENTED = frozenset(

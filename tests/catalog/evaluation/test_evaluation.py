@@ -35,3 +35,12 @@ def test_evaluate_on_the_bundled_set(sample):
     results = evaluate(sample, items[:12], ("rrf", "lexical"))
     assert set(results) == {"rrf", "lexical"} and "all" in results["rrf"]
     assert "| all |" in format_table(results)
+
+
+@pytest.mark.parametrize("name", ["goals", "tuning-negatives", "dev", "blind"])
+def test_every_set_judges_courses_of_the_sample_catalog(sample, name):
+    known = {f"{c.provider}:{c.code}" for c in sample.snapshot.courses}
+    items = load_dataset(ROOT / "eval" / f"{name}.jsonl")
+    assert items and {i.lang for i in items} == {"km", "vi", "en"}
+    judged = {key for i in items for key in (*i.relevant, *i.topic_only)}
+    assert judged <= known, sorted(judged - known)[:5]

@@ -79,3 +79,31 @@ def test_a_skill_many_occupations_share_relates_none_of_them():
 def test_a_goal_is_about_its_most_specific_concepts(text, about):
     mentioned, found = thesaurus().find_specific(text)
     assert found == about and found <= mentioned
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("ចង់រៀនជាងម៉េកានិច", "occ.mechanic"),  # loanword spelled in Khmer script
+    ("ចង់រៀនកែម៉ូតូ", "occ.motorbike_mechanic"),  # colloquial "fix"
+    ("ចង់ធ្វើជាងឥដ្ធ", "occ.mason"),  # ដ្ធ typed for ដ្ឋ
+    ("tôi muốn học sửa honda", "occ.motorbike_mechanic"),  # southern: a motorbike is a "honda"
+    ("trồng bắp", "skill.maize"),  # bắp (south) / ngô (north)
+    ("I want to fix motorbikes", "occ.motorbike_mechanic"),
+    ("i want to be a electrican", "occ.electrician"),
+    ("ចង់លក់ម្ហូបតាមផ្លូវ", "occ.street_food_vendor"),
+    ("muốn làm công chức nhà nước", "occ.civil_servant"),  # no short course leads there
+])
+def test_finds_how_learners_say_it(text, concept):
+    assert concept in thesaurus().find(text)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("ដាំការ៉ុត", "occ.tiler"),  # carrot is not ការ៉ូ (tiles)
+    ("muốn đi học Hàn Quốc", "occ.welder"),  # học Hàn is Korean, not welding (hàn)
+    ("I want to go fishing", "occ.fisher"),  # "fishing" stems to "fish": every fish farm
+    ("AutoCAD layer management", "occ.lawyer"),
+    ("thợ sửa máy tính", "occ.mechanic"),
+    ("ការបង្ការអគ្គិភ័យ", "skill.shrimp"),  # បង្ការ (prevent) is not បង្គា (shrimp)
+    ("water-saving irrigation", "skill.personal_finance"),
+])
+def test_an_everyday_word_is_not_a_concept(text, concept):
+    assert concept not in thesaurus().find(text)

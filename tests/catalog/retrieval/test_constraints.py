@@ -151,3 +151,8 @@ def test_money_with_a_multiplier_and_a_currency_and_a_budget_only_with_money():
     assert _kinds("hoc lai xe bang C, toi chi co 10tr")["max_cost"] == {"amount": 10_000_000, "currency": "VND"}
     assert _kinds("I only have $30 for a course")["max_cost"] == {"amount": 30, "currency": "USD"}
     assert "max_cost" not in _kinds("lớp này chỉ có 2 người à")
+
+
+def test_an_age_as_vietnamese_chat_writes_it():
+    assert _kinds("học coding được không ad, mình 27t")["age"] == 27
+    assert "age" not in _kinds("hoc lai xe duoi 10tr")
