@@ -414,11 +414,6 @@ class Recommender:
         snap, index = self.snapshot, self.index
         mask = snap.mask(final, exclude)
         lang = lang or parsed.language
-        # A Khmer speaker cannot follow a course taught in Vietnamese, nor a Vietnamese one a course taught
-        # in Khmer, unless they asked for that place or language themselves.
-        other = OTHER_LOCAL_LANGUAGE.get(lang)
-        if other and not (final.languages or final.province or final.country):
-            mask &= snap.language != LANGUAGES.index(other)
         allowed = int(mask.sum())
         query = parsed.query or parsed.text
         dense: dict[int, tuple[int, float]] = {}
@@ -470,6 +465,10 @@ class Recommender:
             home = None
         near = next((gazetteer().locality(c.value, c.text) for c in parsed.constraints
                      if c.kind == "province" and c.value == final.province), "")
+        # A Khmer speaker follows a course taught in Vietnamese only with difficulty, and the other way
+        # round: such courses come after the ones they can follow (but are shown: some live abroad).
+        other = LANGUAGES.index(OTHER_LOCAL_LANGUAGE[lang]) if lang in OTHER_LOCAL_LANGUAGE \
+            and not final.languages else -1
         if judge and judge.goal:
             # A course about a concept of the goal is a candidate even when neither its words nor its
             # vector came near (a Khmer goal, a course described only in English). They rank below every
@@ -477,8 +476,8 @@ class Recommender:
             rows = snap.about(judge.goal)
             rows = rows[mask[rows]]
             rows = rows[~np.isin(rows, np.fromiter(fused, dtype=np.int64, count=len(fused)))]
-            if home:
-                rows = rows[np.argsort(~np.isin(snap.country[rows], (home, "")), kind="stable")]
+            rows = rows[np.lexsort((~np.isin(snap.country[rows], (home, "")) if home else np.zeros(len(rows), bool),
+                                    snap.language[rows] == other))]
             floor = min(fused.values(), default=1.0)
             fused.update((int(row), floor * CONCEPT_ONLY) for row in rows[:MAX_TOP])
         judged = [(row, score, *(judge.level(row) if judge else (STRONG, ()))) for row, score in fused.items()]
@@ -486,7 +485,8 @@ class Recommender:
         # ones alone are not an answer to the goal ("sewing" is not answered by "online selling"), and
         # courses about something else are never shown as a match, however high they rank.
         judged = sorted((j for j in judged if j[2] != NONE),
-                        key=lambda j: (j[2] != STRONG, bool(home) and snap.country[j[0]] not in (home, ""),
+                        key=lambda j: (j[2] != STRONG, snap.language[j[0]] == other,
+                                       bool(home) and snap.country[j[0]] not in (home, ""),
                                        bool(near) and snap.locality[j[0]] != near, -j[1], snap.courses[j[0]].id))
         if judged and judged[0][2] != STRONG:
             judged = []
