@@ -43,12 +43,31 @@ _NOT_WISH = _words(
 )
 
 
+_OTHERS = _words(
+    "my friends", "my friend", "my parents", "my father", "my mother", "my husband", "my wife", "my brother",
+    "my sister", "my son", "my daughter", "my children", "my family", "friends", "parents",
+    "bố mẹ", "ba mẹ", "cha mẹ", "chồng", "vợ", "bạn bè", "anh trai", "chị gái", "con trai", "con gái",
+    "ម្ដាយ", "ម្តាយ", "ឪពុក", "ម៉ែឪ", "ប្តី", "ប្ដី", "ប្រពន្ធ", "មិត្តភក្តិ", "មិត្ត", "បងប្រុស", "បងស្រី", "កូន",
+)
+
+
+def _clauses(folded: str) -> list[tuple[int, int]]:
+    starts = [0, *(m.end() for m in _SPLIT.finditer(folded))]
+    bounds = [*(m.start() for m in _SPLIT.finditer(folded)), len(folded)]
+    return [(s, e) for s, e in zip(starts, bounds, strict=True) if folded[s:e].strip()]
+
+
+def about_others(folded: str, end: int) -> list[tuple[int, int]]:
+    """The clauses before ``end`` that tell about someone else, not a wish of the learner's ("My friends
+    went to Thailand", "ម្ដាយធ្វើស្រែ"): their work is not what the learner asks for."""
+    return [(s, e) for s, e in _clauses(folded) if e <= end and _OTHERS.match(folded[s:e].strip())
+            and not _WISH.search(_NOT_WISH.sub(" ", folded[s:e]))]
+
+
 def wish_start(folded: str) -> int:
     """Where the request starts in folded goal text: the start of its first wish clause when an
     earlier clause tells a story, else 0 (the whole goal is the request)."""
-    starts = [0, *(m.end() for m in _SPLIT.finditer(folded))]
-    bounds = [*(m.start() for m in _SPLIT.finditer(folded)), len(folded)]
-    clauses = [(s, e) for s, e in zip(starts, bounds, strict=True) if folded[s:e].strip()]
+    clauses = _clauses(folded)
     if len(clauses) < 2:
         return 0
     for start, end in clauses:

@@ -16,7 +16,7 @@ from typing import Any
 from catalog.courses.fields import fields as field_table
 from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import InputError
-from catalog.language.clauses import wish_start
+from catalog.language.clauses import about_others, wish_start
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
@@ -305,6 +305,11 @@ _VI_UNACCENTED = frozenset(
 )
 
 
+TOPIC_LABEL_CHARS = 30  # text before a wish this short is a topic label ("Nail art, any course?")
+_SOMETHING_ELSE = re.compile(_alt(
+    "other", "another", "different", "change", "something else", "new job", "don't know", "dont know",
+    "do not know", "not sure", "suggest", "khác", "đổi", "chuyển nghề", "chuyển việc", "không biết", "ko biết",
+    "chưa biết", "ផ្សេង", "ប្តូរ", "ប្ដូរ", "ថ្មី", "មិនដឹង", "អត់ដឹង", "មិនច្បាស់"))
 _ORIGIN = re.compile(r"(?<![a-z])(?:from|tu)\s*$|(?:មកពី|ពី)\s*$")  # "from Prey Veng", "từ Huế"
 _DANGLING = re.compile(r"(?:\s+(?:in|at|near|around|o|ở|tai|tại|gần)|\s*នៅ)$", re.IGNORECASE)
 
@@ -397,8 +402,13 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     # request starts at the first wish; how and when to study, and what to learn, are read from there.
     story_end = focus = wish_start(folded)
     about = words.find_specific(folded)[1]
-    if focus and not words.find(folded[focus:]) and words.find(folded[:focus]):
-        focus = 0  # the wish names no work ("Nail art, any course?"): the work is in what came before
+    others: list[tuple[int, int]] = []
+    if focus and not words.find(folded[focus:]) and words.find(folded[:focus]) and (
+            len(folded[:focus].strip()) <= TOPIC_LABEL_CHARS or not _SOMETHING_ELSE.search(folded[focus:])):
+        # The wish names no work: what came before is the topic ("Nail art, any course?", "I repair
+        # motorbikes. I want to learn more"), unless the wish is to leave it ("… I want another job"),
+        # and except what it tells about others ("My friends went to Thailand").
+        others, focus = about_others(folded, focus), 0
     for kind, value, pattern in _SIMPLE:
         for m in pattern.finditer(folded):
             if kind in TOPIC_PRONE and about - words.find_specific(folded[: m.start()] + " " + folded[m.end():])[1]:
@@ -418,7 +428,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     if any(c.kind == "province" for c in constraints):
         constraints = [c for c in constraints if c.kind != "country"]
     query = " " * focus + base[focus:]
-    for start, end in sorted(spans, reverse=True):
+    for start, end in sorted([*spans, *others], reverse=True):
         query = query[:start] + " " + query[end:]
     query = re.sub(r"\s+", " ", query).strip(" ,.;:!?-")
     query = _DANGLING.sub("", query).strip(" ,.;:!?-")

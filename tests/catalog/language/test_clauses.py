@@ -17,3 +17,12 @@ from catalog.language.text import fold
 ])
 def test_the_request_starts_at_the_first_wish_after_a_story(goal, wish):
     assert goal[wish_start(fold(goal)):].strip() == wish
+
+
+def test_what_a_story_tells_about_others_is_found():
+    from catalog.language.clauses import about_others
+
+    goal = fold("I failed the exam. My friends went to Thailand, but I do not want to go. I want a skill here.")
+    assert [goal[s:e].strip() for s, e in about_others(goal, len(goal))] == ["my friends went to thailand"]
+    khmer = fold("ឪពុកខ្ញុំស្លាប់ហើយ ម្ដាយធ្វើស្រែម្នាក់ឯង។ ខ្ញុំចង់ជួយម្ដាយរកលុយ")
+    assert [khmer[s:e] for s, e in about_others(khmer, len(khmer))] == [fold("ឪពុកខ្ញុំស្លាប់ហើយ ម្ដាយធ្វើស្រែម្នាក់ឯង")]

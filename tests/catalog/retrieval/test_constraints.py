@@ -156,3 +156,10 @@ def test_money_with_a_multiplier_and_a_currency_and_a_budget_only_with_money():
 def test_an_age_as_vietnamese_chat_writes_it():
     assert _kinds("học coding được không ad, mình 27t")["age"] == 27
     assert "age" not in _kinds("hoc lai xe duoi 10tr")
+
+
+def test_a_story_is_the_topic_when_the_wish_names_no_work_unless_it_is_to_leave_it():
+    parsed = parse_goal("I work in a garment factory until late every day. I want to learn another skill", gazetteer())
+    assert parsed.query == "I want to learn another skill"  # not garment work: they want to leave it
+    parsed = parse_goal("I have been a motorbike mechanic for five years. Now I want to learn more", gazetteer())
+    assert "motorbike mechanic" in parsed.query
