@@ -31,7 +31,8 @@ _SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?
 _WISH = _words(
     "want", "wants", "wanna", "would like", "i'd like", "id like", "like to learn", "hope", "hoping", "wish",
     "interested", "looking for", "how can i", "how do i", "where can i", "can i learn", "can i study",
-    "is there", "are there", "any course", "learn", "study", "dream", "how to", "become",
+    "is there", "are there", "any course", "learn", "study", "dream", "how to", "become", "suggest",
+    "what should i", "what can i", "nên học gì", "học gì", "គួររៀន", "រៀនអី",
     "muốn", "mong", "ước", "thích học", "định học", "cần học", "tìm lớp", "tìm khóa", "có lớp", "có khóa",
     "học nghề", "học làm", "học thêm", "xin tư vấn", "ko biết học", "không biết học", "làm sao để",
     "trở thành",
@@ -39,6 +40,7 @@ _WISH = _words(
 )
 _NOT_WISH = _words(
     "do not want", "don't want", "dont want", "not want", "never want", "no longer want", "did not want",
+    "don't know what i want", "dont know what i want", "do not know what i want",
     "không muốn", "ko muốn", "k muốn", "hổng muốn", "chẳng muốn", "មិនចង់", "អត់ចង់", "មិនដែលចង់",
 )
 

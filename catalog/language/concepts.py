@@ -28,8 +28,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from catalog.language.text import fold
-from catalog.language.tokens import tokenize, words
+from catalog.language.text import fold, normalize, spelling
+from catalog.language.tokens import tokenize, words, words_with_spans
 
 MAX_LABEL_WORDS = 8
 CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
@@ -64,6 +64,11 @@ class Concept:
         return names[0]
 
 
+def _marked(text: str) -> bool:
+    """Whether Latin text carries Vietnamese tone marks or letters (then it is written as meant)."""
+    return bool(text) and fold(text) != text.lower() and not _KHMER_RUN.search(fold(text))
+
+
 def _key(ws: list[str]) -> str:
     """Words joined as a lookup key: Khmer without spaces (segmenters disagree), Latin with."""
     return "".join(ws) if ws and not any(w.isascii() for w in ws) else " ".join(ws)
@@ -77,11 +82,16 @@ class Thesaurus:
         self._generic = {t for text in generic for t in tokenize(text) if "_" not in t}
         self._by_key: dict[str, set[str]] = {}
         self._khmer: dict[str, set[str]] = {}  # Khmer labels of two syllables or more, spaces dropped
+        # (key, concept) → the label's spellings with tone marks: text typed with them must match one
+        # ("được", can, is not "dược", pharmacy), as text typed without matches any
+        self._toned: dict[tuple[str, str], set[str]] = {}
         for concept in concepts:
             for text in (*(label for labels in concept.labels.values() for label in labels), *concept.variants):
                 key = _key(words(text))
                 if key:
                     self._by_key.setdefault(key, set()).add(concept.id)
+                    if _marked(text):
+                        self._toned.setdefault((key, concept.id), set()).add(spelling(text))
                 folded = fold(text).replace(" ", "")
                 if _KHMER_RUN.fullmatch(folded) and len(_syllable_starts(folded)) > 1:
                     self._khmer.setdefault(folded, set()).add(concept.id)
@@ -106,11 +116,19 @@ class Thesaurus:
         if not text:
             return []
         found: list[tuple[str, tuple[int, int, int]]] = []
-        ws = words(text)
+        key_text = fold(text)
+        typed = normalize(text).lower()
+        typed = typed if len(typed) == len(key_text) else ""  # folding kept one character per character
+        spanned = words_with_spans(key_text)
+        ws = [w for w, _span in spanned]
         for i in range(len(ws)):
             for j in range(i + 1, min(len(ws), i + MAX_LABEL_WORDS) + 1):
                 # the key labels were stored under: Khmer without spaces, Latin with ("mang o" is not "mango")
-                found.extend((cid, (-1, i, j)) for cid in self._by_key.get(_key(ws[i:j]), ()))
+                key = _key(ws[i:j])
+                first, last = spanned[i][1], spanned[j - 1][1]
+                surface = typed[first[0]:last[1]] if typed and first and last else ""
+                found.extend((cid, (-1, i, j)) for cid in self._by_key.get(key, ())
+                             if not _marked(surface) or spelling(surface) in self._toned.get((key, cid), ()))
         for run_no, run in enumerate(_KHMER_RUN.findall(fold(text))):
             starts = [*_syllable_starts(run), len(run)]
             for a, i in enumerate(starts):

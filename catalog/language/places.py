@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from catalog.language.text import fold, normalize
+from catalog.language.text import fold, spelling
 
 
 @dataclass(frozen=True)
@@ -37,22 +36,6 @@ class PlaceMatch:
     start: int
     end: int
     locality: str = ""  # the part of the province the name stands for, "" for the whole province
-
-
-_TONES = {"\u0300": "`", "\u0301": "'", "\u0303": "~", "\u0309": "?", "\u0323": "."}
-
-
-def _spelling(label: str) -> str:
-    """A toned spelling with the tone mark taken off its vowel and put after the syllable, so that the
-    old placement (Hoá, Khánh Hoà) and the new one (Hóa, Khánh Hòa) are the same spelling."""
-    words = re.sub(r"[\s-]+", " ", normalize(label).lower()).strip().split(" ")
-    out = []
-    for word in words:
-        decomposed = unicodedata.normalize("NFD", word)
-        tones = "".join(_TONES[ch] for ch in decomposed if ch in _TONES)
-        bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
-        out.append(bare + tones)
-    return " ".join(out)
 
 
 def _folded_key(label: str) -> str:
@@ -91,7 +74,7 @@ class Gazetteer:
             self.provinces[province.id] = province
             toned_only = entry.get("toned_only", [])  # untoned, a common phrase ("di an": "go and eat")
             labels = [province.id, *province.names.values(), *entry.get("aliases", []), *toned_only]
-            self._spellings[province.id] = {_spelling(label) for label in labels}
+            self._spellings[province.id] = {spelling(label) for label in labels}
             self._toned_only.update(_folded_key(label) for label in toned_only)
             for locality, members in entry.get("localities", {}).items():
                 for label in (locality, *members):
@@ -128,7 +111,7 @@ class Gazetteer:
         a worker") looks like Cần Thơ, so accented text must match an accented spelling."""
         if written.isascii():
             return _folded_key(written) not in self._toned_only
-        return _spelling(written) in self._spellings[province.id]
+        return spelling(written) in self._spellings[province.id]
 
     def get(self, province_id: str) -> Province | None:
         return self.provinces.get(province_id)

@@ -100,3 +100,19 @@ def guess_language(text: str) -> str | None:
     if re.search(r"[A-Za-z]", text):
         return "en"
     return None
+
+
+_TONES = {"\u0300": "`", "\u0301": "'", "\u0303": "~", "\u0309": "?", "\u0323": "."}
+
+
+def spelling(label: str) -> str:
+    """A toned spelling with the tone mark taken off its vowel and put after the syllable, so that the
+    old placement (Hoá, Khánh Hoà) and the new one (Hóa, Khánh Hòa) are the same spelling."""
+    words = re.sub(r"[\s-]+", " ", normalize(label).lower()).strip().split(" ")
+    out = []
+    for word in words:
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(_TONES[ch] for ch in decomposed if ch in _TONES)
+        bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+        out.append(bare + tones)
+    return " ".join(out)

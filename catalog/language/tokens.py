@@ -123,14 +123,24 @@ def strip_stop_phrases(folded: str) -> str:
 def words(text: str, *, folded: bool = False) -> list[str]:
     """Folded words in reading order (Khmer segmented, Latin split, English lightly stemmed),
     stop words included: callers decide what to drop."""
-    key = text if folded else fold(text)
-    out: list[str] = []
+    return [w for w, _span in words_with_spans(text if folded else fold(text))]
+
+
+def words_with_spans(key: str) -> list[tuple[str, tuple[int, int] | None]]:
+    """:func:`words` of already-folded text, each Latin word with where it is in ``key`` (Khmer
+    words, which the segmenter cuts, with ``None``)."""
+    out: list[tuple[str, tuple[int, int] | None]] = []
+
+    def latin(start: int, end: int) -> None:
+        out.extend((_stem(m.group()), (start + m.start(), start + m.end()))
+                   for m in _LATIN_WORD.finditer(key[start:end]))
+
     pos = 0
     for match in _KHMER_RUN.finditer(key):
-        out.extend(_stem(w) for w in _LATIN_WORD.findall(key[pos : match.start()]))
-        out.extend(fold(w) for w in _khmer_words(match.group()))
+        latin(pos, match.start())
+        out.extend((fold(w), None) for w in _khmer_words(match.group()))
         pos = match.end()
-    out.extend(_stem(w) for w in _LATIN_WORD.findall(key[pos:]))
+    latin(pos, len(key))
     return out
 
 

@@ -107,3 +107,10 @@ def test_finds_how_learners_say_it(text, concept):
 ])
 def test_an_everyday_word_is_not_a_concept(text, concept):
     assert concept not in thesaurus().find(text)
+
+
+def test_text_typed_with_tone_marks_matches_only_the_same_tones():
+    words = thesaurus()
+    assert "occ.pharmacist" not in words.find("học kế toán trên điện thoại được không")  # được: can
+    assert "occ.pharmacist" in words.find("học dược sĩ") and "occ.pharmacist" in words.find("hoc duoc si")
+    assert "occ.cook" in words.find("Học Nấu Ăn")
