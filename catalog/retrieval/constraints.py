@@ -429,7 +429,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         constraints = [c for c in constraints if c.kind != "country"]
     query = " " * focus + base[focus:]
     for start, end in sorted([*spans, *others], reverse=True):
-        query = query[:start] + " " + query[end:]
+        query = query[:start] + " " * (end - start) + query[end:]  # same length: spans may overlap
     query = re.sub(r"\s+", " ", query).strip(" ,.;:!?-")
     query = _DANGLING.sub("", query).strip(" ,.;:!?-")
     order = {c: i for i, c in enumerate(("free", "max_cost", "province", "country", "delivery", "schedule",

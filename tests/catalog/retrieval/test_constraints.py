@@ -163,3 +163,8 @@ def test_a_story_is_the_topic_when_the_wish_names_no_work_unless_it_is_to_leave_
     assert parsed.query == "I want to learn another skill"  # not garment work: they want to leave it
     parsed = parse_goal("I have been a motorbike mechanic for five years. Now I want to learn more", gazetteer())
     assert "motorbike mechanic" in parsed.query
+
+
+def test_what_the_story_tells_about_others_is_cut_with_the_places_inside_it():
+    parsed = parse_goal("My parents grow rice in Takeo. I want to learn more", gazetteer())
+    assert parsed.query == "I want to learn more" and [c.value for c in parsed.constraints] == ["takeo"]
