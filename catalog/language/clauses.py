@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import re
 
-from catalog.language.text import fold
+from catalog.language.text import phrases_pattern
 
 
 def _words(*phrases: str) -> re.Pattern[str]:
-    """Folded phrases; ASCII ones only as whole words."""
-    parts = []
-    for p in sorted({fold(x) for x in phrases}, key=len, reverse=True):
-        body = re.escape(p).replace(r"\ ", r"\s+")
-        parts.append(rf"(?<![a-z0-9']){body}(?![a-z0-9])" if p.isascii() else body)
-    return re.compile("|".join(parts))
+    return re.compile(phrases_pattern(*phrases))
 
 
 _SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?![a-z])|ប៉ុន្តែ")

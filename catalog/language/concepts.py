@@ -29,21 +29,13 @@ from importlib import resources
 from typing import Any
 
 from catalog.language.text import fold, normalize, spelling
+from catalog.language.text import khmer_syllable_starts as _syllable_starts  # "ជាងភ្លើង" however it was cut
 from catalog.language.tokens import tokenize, words, words_with_spans
 
 MAX_LABEL_WORDS = 8
 CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
 TAGGER_VERSION = 2  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
-_COENG = "\u17d2"
-
-
-def _syllable_starts(run: str) -> list[int]:
-    """Where Khmer orthographic syllables begin: at a consonant or independent vowel that is not
-    written below another (after COENG). Matching on these, not on the segmenter's word guesses,
-    finds "ជាងភ្លើង" in "ចង់ធ្វើជាងភ្លើង" however that was cut into words, and never starts or ends
-    a label in the middle of a written syllable."""
-    return [i for i, ch in enumerate(run) if "\u1780" <= ch <= "\u17b3" and (i == 0 or run[i - 1] != _COENG)]
 
 
 @dataclass(frozen=True)

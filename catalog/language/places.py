@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from catalog.language.text import fold, spelling
+from catalog.language.text import fold, khmer_syllable_starts, spelling
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,6 @@ def _folded_key(label: str) -> str:
     return re.sub(r"\s+", " ", fold(label).replace("-", " ")).strip()
 
 
-_KH_SYLLABLE = re.compile("(?<!\u17d2)[\u1780-\u17b3]")
 _KH_PLACE_WORDS = ("នៅ", "ខេត្ត", "ក្រុង", "ទីក្រុង", "ពី", "ទៅ", "មក", "ស្រុក")
 
 
@@ -53,7 +52,7 @@ def _key_pattern(key: str) -> str:
     if key.isascii():
         return rf"(?<![a-z0-9]){body}(?![a-z0-9])"
     pattern = rf"(?<!\u17d2){body}(?![\u17b6-\u17d3\u17dd])"
-    if len(_KH_SYLLABLE.findall(key)) == 1:
+    if len(khmer_syllable_starts(key)) == 1:
         # One syllable is also part of common words (ហ្វេ, Huế, in កាហ្វេ, coffee): only after a word that
         # introduces a place, or alone.
         return "(?:" + "|".join(rf"(?<={m})" for m in _KH_PLACE_WORDS) + r"|^)\s*" + pattern

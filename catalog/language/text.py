@@ -116,3 +116,20 @@ def spelling(label: str) -> str:
         bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
         out.append(bare + tones)
     return " ".join(out)
+
+
+def phrases_pattern(*phrases: str) -> str:
+    """Regex alternative of phrases, folded, longest first; ASCII ones only as whole words (spaces
+    also match hyphens or nothing: "full time", "full-time", "fulltime")."""
+    parts = []
+    for p in sorted({fold(x) for x in phrases}, key=len, reverse=True):
+        esc = re.escape(p).replace(r"\ ", r"[\s-]*")
+        parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if p.isascii() else esc)
+    return "|".join(parts)
+
+
+def khmer_syllable_starts(run: str) -> list[int]:
+    """Where Khmer orthographic syllables begin in a run of Khmer: at a consonant or independent vowel
+    that is not written below another (after COENG). Matching on these, not on a segmenter's word
+    guesses, never starts or ends a name in the middle of a written syllable."""
+    return [i for i, ch in enumerate(run) if "\u1780" <= ch <= "\u17b3" and (i == 0 or run[i - 1] != _COENG)]

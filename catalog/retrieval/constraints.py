@@ -20,6 +20,7 @@ from catalog.language.clauses import about_others, wish_start
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
+from catalog.language.text import phrases_pattern as _alt
 
 MAX_GOAL_CHARS = 1000
 
@@ -171,15 +172,6 @@ class ParsedGoal:
             elif c.kind == "women":
                 kw["is_woman"] = True
         return Filters(**kw)
-
-
-def _alt(*phrases: str) -> str:
-    """Regex alternative of folded phrases; ASCII ones only match whole words."""
-    parts = []
-    for p in sorted({fold(x) for x in phrases}, key=len, reverse=True):
-        esc = re.escape(p).replace(r"\ ", r"[\s-]*")
-        parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if p.isascii() else esc)
-    return "|".join(parts)
 
 
 _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
@@ -401,7 +393,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     # A goal that tells a story first ("I work at night in a factory. I want to learn sewing"): its
     # request starts at the first wish; how and when to study, and what to learn, are read from there.
     story_end = focus = wish_start(folded)
-    about = words.find_specific(folded)[1]
+    about: set[str] | None = None  # what the whole goal is about, found when a condition word needs it
     others: list[tuple[int, int]] = []
     if focus and not words.find(folded[focus:]) and words.find(folded[:focus]) and (
             len(folded[:focus].strip()) <= TOPIC_LABEL_CHARS or not _SOMETHING_ELSE.search(folded[focus:])):
@@ -411,8 +403,10 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         others, focus = about_others(folded, focus), 0
     for kind, value, pattern in _SIMPLE:
         for m in pattern.finditer(folded):
-            if kind in TOPIC_PRONE and about - words.find_specific(folded[: m.start()] + " " + folded[m.end():])[1]:
-                continue  # part of what the learner wants to learn ("online selling"), not how
+            if kind in TOPIC_PRONE:
+                about = words.find_specific(folded)[1] if about is None else about
+                if about - words.find_specific(folded[: m.start()] + " " + folded[m.end():])[1]:
+                    continue  # part of what the learner wants to learn ("online selling"), not how
             if _about_situation(kind, folded, m.start(), m.end(), story_end):
                 continue
             take(kind, value, m)
