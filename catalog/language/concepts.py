@@ -56,6 +56,13 @@ class Concept:
         return names[0]
 
 
+def _outside(matches: list[tuple[str, tuple[int, int, int]]]) -> set[str]:
+    """The concepts with a mention that is not inside a longer label of another concept."""
+    return {cid for cid, (run, i, j) in matches if not any(
+        other != cid and run2 == run and i2 <= i and j <= j2 and j2 - i2 > j - i
+        for other, (run2, i2, j2) in matches)}
+
+
 def _marked(text: str) -> bool:
     """Whether Latin text carries Vietnamese tone marks or letters (then it is written as meant)."""
     return bool(text) and fold(text) != text.lower() and not _KHMER_RUN.search(fold(text))
@@ -99,8 +106,9 @@ class Thesaurus:
                                if cid.startswith("skill.") and len(links) > CROSS_CUTTING}
 
     def find(self, text: str) -> set[str]:
-        """The concepts whose labels occur in ``text`` as whole words."""
-        return {cid for cid, _where in self._matches(text)}
+        """The concepts whose labels occur in ``text`` as whole words, not only inside a longer label
+        of another ("học hàn" in "học Hàn Quốc" is Korean, not welding)."""
+        return _outside(self._matches(text))
 
     def _matches(self, text: str) -> list[tuple[str, tuple[int, int, int]]]:
         """Each concept label found in ``text``, with where: (-1, first word, end word) for words,
@@ -131,13 +139,13 @@ class Thesaurus:
         return found
 
     def find_specific(self, text: str, *, side_skills: bool = False) -> tuple[set[str], set[str]]:
-        """(every concept in ``text``, the ones it is about). A concept is not what the text is about when
-        each of its mentions is part of (or overlaps) a longer label ("farming" in "shrimp farming") or next to a
-        narrower concept linked to it ("rice farmer" is about rice; "motorbike mechanic" is not any
-        mechanic); an occupation is broader than a skill it needs, of two linked occupations or two
-        linked skills the one with more links. Concepts mentioned apart ("caregiving in Japan, and
-        Japanese") are all kept, except a skill every trade needs (running a small business) beside
-        something more specific."""
+        """(the concepts :meth:`find` finds in ``text``, the ones it is about). A concept is not what
+        the text is about when each of its mentions lies inside (or across) a longer label ("farming" in
+        "shrimp farming") or next to a narrower concept linked to it ("rice farmer" is about rice;
+        "motorbike mechanic" is not any mechanic); an occupation is broader than a skill it needs, of two
+        linked occupations or two linked skills the one with more links. Concepts mentioned apart
+        ("caregiving in Japan, and Japanese") are all kept, except a skill every trade needs (running a
+        small business) beside something more specific."""
         matches = self._matches(text)
         spans: dict[str, list[tuple[int, int, int]]] = {}
         for cid, where in matches:
@@ -155,9 +163,10 @@ class Thesaurus:
             return False
 
         about = {cid for cid, places in spans.items() if not all(covered(cid, w) for w in places)}
+        mentioned = _outside(matches) | about
         # "learn men's haircuts to open a shop": a skill every trade needs is what the goal is about
         # only when it names nothing else (a course that teaches it as well keeps it: ``side_skills``).
-        return set(spans), about if side_skills else (about - self._cross_cutting) or about
+        return mentioned, about if side_skills else (about - self._cross_cutting) or about
 
     def _broader(self, cid: str, other: str) -> bool:
         if other not in self._links.get(cid, ()) or other in self._cross_cutting:

@@ -307,10 +307,11 @@ class Judge:
                  dense: dict[int, tuple[int, float]], candidates: Iterable[int], *, syllables: bool = False) -> None:
         self.snap, self.dense = snap, dense
         # Without a concept, the course must also name the goal's words in its title, skills or keywords
-        # (not only somewhere in its description); Vietnamese by two syllables together, since one
-        # syllable ("dinh" of "ổn định") is part of too many words.
+        # (not only somewhere in its description); Vietnamese by two syllables together when the goal has
+        # several, since one syllable ("dinh" of "ổn định") is part of too many words.
         pairs = {t for t in goal_tokens if "_" in t}
-        self._named = pairs if syllables and pairs else {t for t in goal_tokens if "_" not in t}
+        single = {t for t in goal_tokens if "_" not in t}
+        self._named = pairs if syllables and pairs and len(single) > 1 else single  # "học hàn": one is enough
         words = thesaurus()
         self.goal = concepts  # what the goal is about ("shrimp farming": shrimp, not any farming)
         self.related = frozenset(words.related(set(concepts)))

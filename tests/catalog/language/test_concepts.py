@@ -114,3 +114,9 @@ def test_text_typed_with_tone_marks_matches_only_the_same_tones():
     assert "occ.pharmacist" not in words.find("học kế toán trên điện thoại được không")  # được: can
     assert "occ.pharmacist" in words.find("học dược sĩ") and "occ.pharmacist" in words.find("hoc duoc si")
     assert "occ.cook" in words.find("Học Nấu Ăn")
+
+
+def test_learning_to_weld_is_not_learning_korean():
+    words = thesaurus()
+    assert words.find_specific("muốn học hàn ở Vũng Tàu")[1] == {"occ.welder"}
+    assert words.find_specific("con muốn học hàn quốc để đi làm")[1] == {"skill.korean"}
