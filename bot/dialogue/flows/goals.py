@@ -316,10 +316,14 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
     active = active_toggles(state, rec.constraints)
     covered = {kind for toggle in active for kind in TOGGLES[toggle]} | {"province", "country"}
     chosen = gaz.get(rec.filters.province) if rec.filters.province else None
+    # the part of the province they named, as they wrote it ("Vũng Tàu, TP. Hồ Chí Minh")
+    written = next((c.text for c in rec.constraints if c.kind == "province" and chosen is not None
+                    and c.value == chosen.id and gaz.locality(chosen.id, c.text)), "")
+    chosen_name = where(turn.lang, chosen.id, written) if chosen is not None else ""
     understood = [c for c in rec.constraints if c.kind not in drop and c.kind not in covered]
     undo: list[tuple[str, dict[str, Any]]] = [(f"toggle:{name}", {"toggle": name}) for name in sorted(active)]
     if chosen is not None:
-        undo.append((f"place:{chosen.name(turn.lang)}", {"province": "-"}))
+        undo.append((f"place:{chosen_name}", {"province": "-"}))
     undo += [(f"drop:{c.kind}", {"drop": c.kind}) for c in understood]
     alternatives = [] if rec.results or rec.vague else _without(turn, state, undo, exclude)
     # Written only now: the alternatives above had to be found before the unit of work writes anything.
@@ -333,7 +337,7 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
     return Results(
         turn.lang, goal=goal, sectors=_sectors(state), understood=understood,
         refine=Refinements(free="free" in active, online="online" in active, weekends="weekends" in active,
-                           province=chosen.name(turn.lang) if chosen else None),
+                           province=chosen_name or None),
         items=items, page=page, has_more=len(rec.results) > (page + 1) * PAGE_SIZE, eligible=rec.eligible,
         vague=rec.vague, alternatives=alternatives, ask_country=ask_country,
     )

@@ -97,3 +97,11 @@ def test_a_place_named_tells_the_country_and_khmer_speakers_are_not_asked(talk: 
     khmer = Talk(db[0], db[2], external_id="43", language_code="km")
     khmer.agree("km")
     assert not khmer.say("baking")[0].ask_country
+
+
+def test_a_part_of_a_province_is_shown_as_the_learner_named_it(talk: Talk) -> None:
+    talk.agree()
+    [results] = talk.say("baking in Vũng Tàu")
+    assert results.refine.province == "Vũng Tàu, Ho Chi Minh City"
+    [city] = talk.say("baking in Saigon")
+    assert city.refine.province == "Ho Chi Minh City"
