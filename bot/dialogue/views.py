@@ -38,7 +38,7 @@ def where(lang: str, province_id: str, locality: str = "") -> str:
     province = gazetteer().get(province_id) if province_id else None
     name = province.name(lang) if province else ""
     if locality and name and fold(locality) != fold(name):
-        return f"{locality}, {name}"
+        return f"{gazetteer().locality_name(province_id, locality, lang)}, {name}"
     return name
 
 

@@ -38,6 +38,9 @@ class PlaceMatch:
     locality: str = ""  # the part of the province the name stands for, "" for the whole province
 
 
+_KHMER = re.compile("[\u1780-\u17ff]")
+
+
 def _folded_key(label: str) -> str:
     return re.sub(r"\s+", " ", fold(label).replace("-", " ")).strip()
 
@@ -68,6 +71,7 @@ class Gazetteer:
         self._spellings: dict[str, set[str]] = {}
         self._toned_only: set[str] = set()
         self._locality: dict[tuple[str, str], str] = {}  # (province id, folded name) → locality
+        self._spelled: dict[tuple[str, str], list[str]] = {}  # (province id, locality) → its names
         for entry in entries:
             province = Province(entry["id"], entry["country"], dict(entry["names"]))
             self.provinces[province.id] = province
@@ -76,6 +80,7 @@ class Gazetteer:
             self._spellings[province.id] = {spelling(label) for label in labels}
             self._toned_only.update(_folded_key(label) for label in toned_only)
             for locality, members in entry.get("localities", {}).items():
+                self._spelled[(province.id, locality)] = [locality, *members]
                 for label in (locality, *members):
                     self._locality[(province.id, _folded_key(label))] = locality
             for label in labels:
@@ -104,6 +109,18 @@ class Gazetteer:
         """The locality a place name stands for inside ``province_id`` ("Rạch Giá" → "Kiên Giang"), or
         "" when it names the whole province or is not known."""
         return self._locality.get((province_id, _folded_key(written)), "") if written else ""
+
+    def locality_name(self, province_id: str, written: str, lang: str) -> str:
+        """A Cambodian town as a reader of ``lang`` writes it: "Sisophon" is សិរីសោភ័ណ to a Khmer reader,
+        and the other way round. (A Cambodian locality is one town with its spellings; a Vietnamese one
+        is a former province holding several towns, so its towns are shown as the provider wrote them.)"""
+        province = self.provinces.get(province_id)
+        locality = self.locality(province_id, written)
+        if province is None or province.country != "KH" or not locality:
+            return written
+        khmer = lang == "km"
+        return next((name for name in self._spelled[(province_id, locality)]
+                     if bool(_KHMER.search(name)) == khmer), written)
 
     def spelled_as(self, province: Province, written: str) -> bool:
         """Whether text written *with* tone marks is really this place: folded, "cần thợ" ("need

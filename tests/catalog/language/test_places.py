@@ -64,3 +64,11 @@ def test_a_one_syllable_khmer_name_needs_a_word_that_introduces_a_place():
     assert gazetteer().find(fold("ចង់រៀនធ្វើកាហ្វេ latte art")) == []  # coffee, not Huế
     assert [m.province.id for m in gazetteer().find(fold("ខ្ញុំនៅហ្វេ"))] == ["hue"]
     assert [m.province.id for m in gazetteer().find(fold("ចង់រៀននៅ កែប"))] == ["kep"]
+
+
+def test_a_cambodian_town_is_shown_in_the_readers_script():
+    gaz = gazetteer()
+    assert gaz.locality_name("banteay-meanchey", "Sisophon", "km") == "សិរីសោភ័ណ"
+    assert gaz.locality_name("banteay-meanchey", "សិរីសោភ័ណ", "en") == "Sisophon"
+    assert gaz.locality_name("ho-chi-minh-city", "Vũng Tàu", "km") == "Vũng Tàu"  # as the provider wrote it
+    assert gaz.locality_name("banteay-meanchey", "Mongkol Borei", "km") == "Mongkol Borei"  # not known
