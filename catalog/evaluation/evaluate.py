@@ -8,7 +8,8 @@ Dataset: JSON Lines, one goal per line::
 ``relevant`` grades are 1 (useful) to 3 (exactly what was asked). A judged set may also say what a good
 answer is (``expect``: "match", or "none" when no course in the catalog fits, or "vague" when the goal
 names no work), which courses are on the topic but miss a condition (``topic_only``), the conditions the
-goal states (``conditions``: province, free, max_cost, schedule, delivery, age, country) and what the
+goal states (``conditions``: province (one, or a list of acceptable ones), free, max_cost, schedule,
+delivery, age, country, women) and what the
 learner told about themselves (``profile``: gender, age), which the bot passes as filters.
 
 Metrics, per language: nDCG@10 with gain 2^grade - 1, Recall@5 over all graded courses and MRR@10
@@ -102,7 +103,9 @@ def violations(course: CourseInfo, conditions: dict[str, Any], usd_per: Callable
     """The goal's stated conditions a course breaks (an online course is anywhere)."""
     out = []
     online = course.delivery == "online"
-    if conditions.get("province") and course.province != conditions["province"] and not online:
+    places = conditions.get("province") or []
+    places = [places] if isinstance(places, str) else places  # "Siem Reap or Phnom Penh": either
+    if places and course.province not in places and not online:
         out.append("province")
     if conditions.get("country") and course.country != conditions["country"] and not online:
         out.append("country")

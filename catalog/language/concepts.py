@@ -28,13 +28,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from catalog.language.text import fold, normalize, spelling
+from catalog.language.text import KhmerNear, fold, normalize, spelling
 from catalog.language.text import khmer_syllable_starts as _syllable_starts  # "ជាងភ្លើង" however it was cut
 from catalog.language.tokens import tokenize, words, words_with_spans
 
 MAX_LABEL_WORDS = 8
 CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
-TAGGER_VERSION = 2  # bump when the matching itself changes (the data's hash covers the data)
+TAGGER_VERSION = 3  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 
 
@@ -78,7 +78,9 @@ class Thesaurus:
         self.concepts = {c.id: c for c in concepts}
         self.version = version  # changes whenever the data does: stored course tags are then redone
         # Words that name no kind of work ("better", "money", "ការងារ"), as tokens.
+        generic = list(generic)
         self._generic = {t for text in generic for t in tokenize(text) if "_" not in t}
+        self._generic_words = {w for text in generic for w in re.findall(r"[a-z]+", text.lower())}
         self._by_key: dict[str, set[str]] = {}
         self._khmer: dict[str, set[str]] = {}  # Khmer labels of two syllables or more, spaces dropped
         # (key, concept) → the label's spellings with tone marks: text typed with them must match one
@@ -95,6 +97,7 @@ class Thesaurus:
                 if _KHMER_RUN.fullmatch(folded) and len(_syllable_starts(folded)) > 1:
                     self._khmer.setdefault(folded, set()).add(concept.id)
         self._khmer_longest = max(map(len, self._khmer), default=0)
+        self._near = KhmerNear([(label, cid) for label, ids in self._khmer.items() for cid in ids])
         self._links: dict[str, set[str]] = {}  # links are stated once, meant both ways
         for concept in concepts:
             for other in concept.related:
@@ -105,12 +108,13 @@ class Thesaurus:
         self._cross_cutting = {cid for cid, links in self._links.items()
                                if cid.startswith("skill.") and len(links) > CROSS_CUTTING}
 
-    def find(self, text: str) -> set[str]:
+    def find(self, text: str, *, near: bool = True) -> set[str]:
         """The concepts whose labels occur in ``text`` as whole words, not only inside a longer label
-        of another ("học hàn" in "học Hàn Quốc" is Korean, not welding)."""
-        return _outside(self._matches(text))
+        of another ("học hàn" in "học Hàn Quốc" is Korean, not welding). ``near``: also Khmer labels
+        misspelt the way learners do (:class:`KhmerNear`), where no label is written as it is."""
+        return _outside(self._matches(text, near))
 
-    def _matches(self, text: str) -> list[tuple[str, tuple[int, int, int]]]:
+    def _matches(self, text: str, near: bool = True) -> list[tuple[str, tuple[int, int, int]]]:
         """Each concept label found in ``text``, with where: (-1, first word, end word) for words,
         (Khmer run, first character, end character) inside a Khmer run."""
         if not text:
@@ -136,9 +140,13 @@ class Thesaurus:
                     if j - i > self._khmer_longest:
                         break
                     found.extend((cid, (run_no, i, j)) for cid in self._khmer.get(run[i:j], ()))
+            if near:
+                exact = [(i, j) for _cid, (r, i, j) in found if r == run_no]
+                found.extend((cid, (run_no, i, j)) for i, j, cid in self._near.find(run)
+                             if not any(i2 < j and i < j2 for i2, j2 in exact))
         return found
 
-    def find_specific(self, text: str, *, side_skills: bool = False) -> tuple[set[str], set[str]]:
+    def find_specific(self, text: str, *, side_skills: bool = False, near: bool = True) -> tuple[set[str], set[str]]:
         """(the concepts :meth:`find` finds in ``text``, the ones it is about). A concept is not what
         the text is about when each of its mentions lies inside (or across) a longer label ("farming" in
         "shrimp farming") or next to a narrower concept linked to it ("rice farmer" is about rice;
@@ -146,7 +154,7 @@ class Thesaurus:
         linked occupations or two linked skills the one with more links. Concepts mentioned apart
         ("caregiving in Japan, and Japanese") are all kept, except a skill every trade needs (running a
         small business) beside something more specific."""
-        matches = self._matches(text)
+        matches = self._matches(text, near)
         spans: dict[str, list[tuple[int, int, int]]] = {}
         for cid, where in matches:
             spans.setdefault(cid, []).append(where)
@@ -179,13 +187,21 @@ class Thesaurus:
         """What a course is about: the concepts in what it says it teaches (titles and skills), and its
         keywords that name a concept outright (keywords are search aids: "cooking gas" on a biogas
         course is not about cooking)."""
-        found = self.find_specific(" . ".join([*titles, *skills]), side_skills=True)[1]
+        found = self.find_specific(" . ".join([*titles, *skills]), side_skills=True, near=False)[1]
         found.update(*(self.named(k) for k in keywords))
         return sorted(found)
 
     def named(self, text: str) -> set[str]:
         """The concepts ``text`` is, as a whole, a label of (not merely contains one)."""
         return set(self._by_key.get(_key(words(text)), set()))
+
+    def english_words(self) -> set[str]:
+        """The words of the English labels and of the generic words: what a typing slip is mended to."""
+        out = set(self._generic_words)
+        for concept in self.concepts.values():
+            for label in concept.labels.get("en", ()):
+                out.update(re.findall(r"[a-z]+", label.lower()))
+        return out
 
     def generic(self, token: str) -> bool:
         """Whether a goal token says nothing about which work or skill is wanted."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from catalog.language.text import fold, khmer_syllable_starts, spelling
+from catalog.language.text import KhmerNear, fold, khmer_syllable_starts, spelling
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class PlaceMatch:
 
 
 _KHMER = re.compile("[\u1780-\u17ff]")
+_KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 
 
 def _folded_key(label: str) -> str:
@@ -87,6 +88,9 @@ class Gazetteer:
                 key = _folded_key(label)
                 if len(key) >= 3:
                     self._by_key.setdefault(key, province)
+        # misspelt Khmer names ("សៀមរៀប", "បាត់តំបង"); one-syllable names need a place word (see below)
+        self._near = KhmerNear([(key, p) for key, p in self._by_key.items()
+                                if _KHMER_RUN.fullmatch(key) and len(khmer_syllable_starts(key)) > 1])
         alternatives = sorted(self._by_key, key=len, reverse=True)
         parts = [_key_pattern(k) for k in alternatives]
         self._pattern = re.compile("|".join(parts))
@@ -96,13 +100,19 @@ class Gazetteer:
         return self._by_key.get(_folded_key(name))
 
     def find(self, folded_text: str) -> list[PlaceMatch]:
-        """Provinces mentioned in already-folded text, longest names first, without overlaps."""
+        """Provinces mentioned in already-folded text, longest names first, without overlaps; then
+        misspelt Khmer names where no name was found."""
         out = []
         for m in self._pattern.finditer(folded_text):
             key = re.sub(r"[\s-]+", " ", m.group())
             province = self._by_key.get(key)
             if province:
                 out.append(PlaceMatch(province, m.start(), m.end(), self._locality.get((province.id, key), "")))
+        for run in _KHMER_RUN.finditer(folded_text):
+            for i, j, province in self._near.find(run.group()):
+                start, end = run.start() + i, run.start() + j
+                if not any(p.start < end and start < p.end for p in out):
+                    out.append(PlaceMatch(province, start, end))
         return out
 
     def locality(self, province_id: str, written: str) -> str:
@@ -127,6 +137,8 @@ class Gazetteer:
         a worker") looks like Cần Thơ, so accented text must match an accented spelling."""
         if written.isascii():
             return _folded_key(written) not in self._toned_only
+        if _KHMER.search(written):
+            return True  # Khmer has no tone marks (and a misspelt name was found on purpose)
         return spelling(written) in self._spellings[province.id]
 
     def get(self, province_id: str) -> Province | None:

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
+from typing import Generic, TypeVar
+
+from rapidfuzz.distance import Levenshtein
 
 # Zero-width and invisible characters that change tokens but not what a reader sees. ZWSP is
 # used in Khmer as an optional word-break hint; we turn it into nothing (segmentation finds words).
@@ -133,3 +137,65 @@ def khmer_syllable_starts(run: str) -> list[int]:
     that is not written below another (after COENG). Matching on these, not on a segmenter's word
     guesses, never starts or ends a name in the middle of a written syllable."""
     return [i for i, ch in enumerate(run) if "\u1780" <= ch <= "\u17b3" and (i == 0 or run[i - 1] != _COENG)]
+
+
+# Khmer letters learners swap for one another, one class each: the two series of a consonant (ក/គ),
+# aspirated and plain (ក/ខ), retroflex and dental (ដ/ត, ណ/ន); independent vowels stand for their sound,
+# and NIKAHIT (ំ) for the m it sounds (កុំព្យូទ័រ / ខមភ្យូទ័រ).
+_KH_SOUND_GROUPS = ("កខគឃ", "ង", "ចឆជឈ", "ញ", "ដឋឌឍតថទធ", "ណន", "បផពភ", "ម", "យ", "រឫឬ", "លឡឭឮ", "វ",
+                    "សឝឞ", "ហ", "អឣឤឥឦឧឨឩឪឯឰឱឲឳ")
+_KH_SOUND = {ch: group[0] for group in _KH_SOUND_GROUPS for ch in group} | {"\u17c6": "ម"}  # ំ sounds m
+T = TypeVar("T")
+NEAR_MIN_SOUNDS = 4  # a shorter consonant frame is shared by too many words
+NEAR_VOWEL_SOUNDS = 5  # from this many consonants on, one vowel or sign may differ (else only consonants)
+NEAR_LONG_SOUNDS = 7  # from this many, two
+_KH_QUIET = dict.fromkeys(map(ord, "\u17d2\u17c9\u17ca\u17cb"), None)  # COENG, register shifters, BANTOC
+
+
+def _khmer_loose(text: str) -> str:
+    """Khmer text with consonants by sound class and the marks learners leave out dropped."""
+    return "".join(_KH_SOUND.get(ch, ch) for ch in text.translate(_KH_QUIET))
+
+
+def khmer_sound(run: str) -> str:
+    """The consonant frame of Khmer text: its consonants (subscripts included) by sound class, vowels
+    and signs dropped. Misspelt Khmer mostly keeps it: vowel and sign variants, a subscript typed as
+    another letter of its class, a final consonant of the other series."""
+    return "".join(_KH_SOUND.get(ch, "") for ch in run)
+
+
+class KhmerNear(Generic[T]):
+    """Khmer names found in text despite the misspellings learners make: the same consonant frame
+    (:func:`khmer_sound`) of at least :data:`NEAR_MIN_SOUNDS` sounds and, consonants taken by sound, the
+    same vowels, or one vowel or sign changed in a longer frame, two in a long one. More would be
+    another word: សម្រាប់ (for) is one vowel from សៀមរាប, ធ្វើការការិ(យាល័យ) three from ធ្វើការកូរ៉េ."""
+
+    def __init__(self, labels: list[tuple[str, T]]) -> None:
+        self._by_sound: dict[str, list[tuple[str, str, T]]] = {}
+        for label, value in labels:
+            sound = khmer_sound(label)
+            if len(sound) >= NEAR_MIN_SOUNDS:
+                self._by_sound.setdefault(sound, []).append((label, _khmer_loose(label), value))
+        self._longest = max(map(len, self._by_sound), default=0)
+
+    def find(self, run: str) -> list[tuple[int, int, T]]:
+        """(start, end, value) for each span of a Khmer ``run`` from one syllable start to another that
+        is near a label and not spelled as it."""
+        if not self._by_sound:
+            return []
+        starts = [*khmer_syllable_starts(run), len(run)]
+        sounds = [khmer_sound(run[a:b]) for a, b in pairwise(starts)]
+        out = []
+        for a in range(len(sounds)):
+            sound = ""
+            for b in range(a, len(sounds)):
+                sound += sounds[b]
+                if len(sound) > self._longest:
+                    break
+                written = run[starts[a]:starts[b + 1]]
+                allowed = (len(sound) >= NEAR_VOWEL_SOUNDS) + (len(sound) >= NEAR_LONG_SOUNDS)
+                for label, loose, value in self._by_sound.get(sound, ()):
+                    if label != written and Levenshtein.distance(
+                            loose, _khmer_loose(written), score_cutoff=allowed) <= allowed:
+                        out.append((starts[a], starts[b + 1], value))
+        return out

@@ -180,22 +180,7 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("free", True, ("free", "for free", "free of charge", "no cost", "no fee", "no fees", "without fees",
                         "miễn phí", "không mất phí", "không mất tiền", "không tốn tiền", "không thu phí",
                         "không tốn phí", "free học phí", "ឥតគិតថ្លៃ", "មិនគិតថ្លៃ", "ឥតបង់ថ្លៃ", "មិនបង់ថ្លៃ",
-                        "មិនយកថ្លៃ", "មិនអស់លុយ", "ហ្វ្រី",
-                        # Implicit: no money for fees wants free courses (one tap removes the condition).
-                        "can't afford", "cannot afford", "can not afford", "no money", "don't have money",
-                        "do not have money", "have no money", "poor family", "family is poor", "we are poor",
-                        "low income", "too expensive", "cannot pay", "can't pay", "cant pay", "can not pay",
-                        "unable to pay", "dont have money", "don't have any money", "no money for",
-                        "can't spend", "cannot spend", "cant spend", "no savings", "in debt", "has debt", "have debt",
-                        "can't afford", "cant afford", "not enough money", "very poor", "no income",
-                        "không có tiền", "không đủ tiền", "không có điều kiện", "nhà nghèo", "gia đình nghèo",
-                        "hộ nghèo", "hoàn cảnh khó khăn", "không đủ khả năng", "ko có tiền", "k có tiền",
-                        "hổng có tiền", "không có tiền học", "không đủ tiền học", "không có khả năng chi trả",
-                        "kinh tế khó khăn", "nhà khó khăn", "mắc nợ", "nợ nần", "thất nghiệp không có tiền",
-                        "គ្មានលុយ", "អត់លុយ",
-                        "គ្មានប្រាក់", "មិនមានលុយ", "ខ្វះលុយ", "គ្រួសារក្រ", "ក្រីក្រ", "គ្មានលទ្ធភាពបង់",
-                        "អត់មានលុយ", "មិនមានប្រាក់", "បង់មិនរួច", "បង់មិនកើត", "ជំពាក់បំណុល", "ជាប់បំណុល",
-                        "គ្រួសារខ្ញុំក្រ", "ផ្ទះក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ")),
+                        "មិនយកថ្លៃ", "មិនអស់លុយ", "ហ្វ្រី")),
         ("delivery", ("online",), ("online", "on-line", "remote", "remotely", "from home", "e-learning",
                                    "elearning", "distance learning", "trực tuyến", "học từ xa", "qua mạng",
                                    "học tại nhà", "អនឡាញ", "អនឡាយ", "តាមអ៊ីនធឺណិត", "តាមអុីនធឺណិត",
@@ -233,6 +218,43 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("country", "VN", ("in vietnam", "in viet nam", "vietnam", "việt nam", "វៀតណាម", "យួន")),
     )
 )
+# Implicit cost: a learner who has no money for fees wants free courses (one tap removes the condition).
+# Said in many ways, so read as a lack before money ("no money", "ko có tiền", "គ្មានលុយបង់"), money
+# before too much or out of reach ("học phí cao quá", "fees too high", "ថ្លៃធ្វើដំណើរក៏គ្មាន") or an idiom
+# ("poor family", "tiền đâu mà học", "បង់មិនរួច"); but not when they ask for a cheap course, which is
+# a course that costs something ("can't afford expensive courses", "need cheap welding").
+_LACK = _alt("no", "not enough", "don't have", "dont have", "do not have", "have no", "haven't got", "without",
+             "không có", "ko có", "k có", "kh có", "hổng có", "chẳng có", "chả có",
+             "không đủ", "ko đủ", "k đủ", "thiếu", "hết", "គ្មាន", "អត់មាន", "អត់", "មិនមាន", "ខ្វះ", "អស់")
+_MONEY = _alt("money", "cash", "fee", "fees", "tuition", "savings", "tiền", "học phí", "kinh phí", "chi phí",
+              "lộ phí", "đồng nào", "លុយ", "ប្រាក់", "ថវិកា", "ថ្លៃរៀន", "ថ្លៃសិក្សា", "ថ្លៃវគ្គ", "ថ្លៃធ្វើដំណើរ")
+_OUT_OF_REACH = _alt("too expensive", "expensive", "too high", "too much", "đắt", "mắc", "cao quá", "cao lắm",
+                     "không kham nổi", "kham không nổi", "không nổi", "ko nổi", "không đủ", "ថ្លៃពេក", "ថ្លៃណាស់",
+                     "មិនរួច", "មិនកើត", "អត់រួច", "អត់មាន", "គ្មាន")
+_IDIOMS = _alt("can't afford", "cannot afford", "can not afford", "cant afford", "cannot pay", "can't pay",
+               "cant pay", "can not pay", "unable to pay", "can't spend", "cannot spend", "cant spend",
+               "poor family", "family is poor", "we are poor", "very poor", "low income", "no income", "in debt",
+               "has debt", "have debt", "broke", "không có điều kiện", "nhà nghèo", "gia đình nghèo", "hộ nghèo",
+               "hoàn cảnh khó khăn", "không đủ khả năng", "không có khả năng chi trả", "kinh tế khó khăn",
+               "nhà khó khăn", "mắc nợ", "nợ nần", "tiền đâu", "lấy đâu ra tiền", "không kham nổi", "គ្រួសារក្រ",
+               "ក្រីក្រ", "គ្មានលទ្ធភាពបង់", "បង់មិនរួច", "បង់មិនកើត", "ជំពាក់បំណុល", "ជាប់បំណុល", "ផ្ទះក្រ",
+               "គ្រួសារខ្ញុំក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ")
+_NO_MONEY = re.compile(rf"(?P<a>{_LACK})[^.,!?;។\n]{{0,12}}?(?P<b>{_MONEY})"
+                       rf"|(?P<c>{_MONEY})[^.,!?;។\n]{{0,16}}?(?P<d>{_OUT_OF_REACH})|(?P<e>{_IDIOMS})")
+_CHEAP = re.compile(_alt("cheap", "cheaper", "low cost", "low-cost", "affordable", "not expensive", "expensive course",
+                         "expensive courses", "pay much", "pay a lot", "giá rẻ", "rẻ tiền", "học phí rẻ", "khóa rẻ",
+                         "rẻ thôi", "rẻ rẻ", "rẻ một chút", "ít tiền", "không nhiều tiền", "ko nhiều tiền",
+                         "not much money", "little money", "not a lot of money", "ថោក", "តម្លៃទាប", "អត់សូវមាន",
+                         "មិនសូវមាន", "អត់សូវមានលុយ", "មិនសូវមានលុយ", "លុយតិច"))
+# Having only a phone (or no computer) is how a learner says they can study only online; about the
+# means of study, so it needs no study word nearby ("learn computer basics but I only have a phone").
+_DEVICE = re.compile(_alt(
+    "only phone", "only a phone", "only have phone", "only have a phone", "only my phone", "only smartphone",
+    "no laptop", "no computer", "don't have laptop", "don't have a laptop", "dont have laptop", "dont have a laptop",
+    "don't have a computer", "dont have computer", "don't have computer", "do not have a computer",
+    "chỉ có điện thoại", "chỉ có đt", "chỉ có cái điện thoại", "không có máy tính", "ko có máy tính",
+    "k có máy tính", "không có laptop", "ko có laptop", "không có máy", "មានតែទូរស័ព្ទ", "មានតែហ្វូន",
+    "គ្មានកុំព្យូទ័រ", "អត់មានកុំព្យូទ័រ", "អត់មានកំុព្យូទ័រ", "គ្មានឡាបថប", "អត់មានឡាបថប"))
 # Condition words that are also part of topics: "online" in "online selling", "in class" in "classroom
 # assistant". Such a word is a condition only where no thesaurus concept needs it.
 TOPIC_PRONE = frozenset({"delivery", "schedule"})
@@ -259,9 +281,10 @@ SITUATION_WINDOW = 14  # characters before a condition word searched for a work 
 SHORT_GOAL_WORDS = 6
 
 
-def _about_situation(kind: str, folded: str, start: int, end: int, focus: int) -> bool:
+def _about_situation(kind: str, folded: str, start: int, end: int, focus: int, written: str) -> bool:
     """True when the condition word at ``folded[start:end]`` is the learner's situation, not a wish;
-    ``focus`` is where the request starts (a story comes before it)."""
+    ``focus`` is where the request starts (a story comes before it); ``written`` is the text as typed,
+    position for position (tone marks tell "học được", can study, from "học dược", pharmacy)."""
     if kind not in TOPIC_PRONE:
         return False
     before = folded[max(0, start - SITUATION_WINDOW):start]
@@ -270,8 +293,10 @@ def _about_situation(kind: str, folded: str, start: int, end: int, focus: int) -
     clauses = [0, *(m.end() for m in _CLAUSE.finditer(folded)), len(folded) + 1]
     lo = max(c for c in clauses if c <= start)
     hi = min(c for c in clauses if c > start)
-    if start < focus and _SITUATION_BEFORE.search(folded[lo:start]):
-        return True  # in the story, after what they do: "Mình bán xôi ở chợ vào cuối tuần, muốn học …"
+    if start < focus and (_SITUATION_BEFORE.search(folded[lo:start])
+                          or any(c.startswith("occ.") for c in thesaurus().find(written[lo:start]))):
+        return True  # in the story, after what they do: "Mình bán xôi ở chợ vào cuối tuần, muốn học …",
+        # "I'm a security guard at night"
     if kind != "delivery" or len(folded.split()) <= SHORT_GOAL_WORDS:
         return False
     return not _STUDY.search(folded[lo:hi])
@@ -279,7 +304,7 @@ _NUM = r"(\d+(?:[.,]\d+)*)"
 _MAX_COST = re.compile(
     rf"(?:(?<![a-z])(?:under|below|less than|max|maximum|up to|at most|no more than|cheaper than)"
     rf"|(?<![a-z])(?:duoi|toi da|khong qua|it hon|re hon|khong vuot qua)"
-    rf"|ក្រោម|មិនលើស|តិចជាង|យ៉ាងច្រើន|ថោកជាង"
+    rf"|(?:ក្រោម|មិនលើស|តិចជាង|យ៉ាងច្រើន|ថោកជាង)(?:ពី)?"
     # what one has is a budget only with money in it ("chỉ có 10tr", not "chỉ có 2 người")
     rf"|(?P<budget>(?<![a-z])(?:only have|have only|budget(?: is| of)?|chi co|ngan sach(?: la)?)|មានតែ|ថវិកា))"
     rf"\s*(\$|usd\s*)?{_NUM}\s*"
@@ -301,7 +326,11 @@ TOPIC_LABEL_CHARS = 30  # text before a wish this short is a topic label ("Nail 
 _SOMETHING_ELSE = re.compile(_alt(
     "other", "another", "different", "change", "something else", "new job", "don't know", "dont know",
     "do not know", "not sure", "suggest", "khác", "đổi", "chuyển nghề", "chuyển việc", "không biết", "ko biết",
-    "chưa biết", "ផ្សេង", "ប្តូរ", "ប្ដូរ", "ថ្មី", "មិនដឹង", "អត់ដឹង", "មិនច្បាស់"))
+    "chưa biết", "ផ្សេង", "ប្តូរ", "ប្ដូរ", "ថ្មី", "មិនដឹង", "អត់ដឹង", "មិនច្បាស់",
+    # an open question asks what to learn, whatever they did before ("what can I learn now?")
+    "what can i", "what should i", "what to learn", "what skill", "what skills", "which skill", "something",
+    "anything", "học gì", "nghề gì", "làm gì", "ngành gì", "gì cũng được", "ជំនាញអ្វី", "ជំនាញអី", "រៀនអ្វី",
+    "រៀនអី", "អ្វីក៏បាន", "អីក៏បាន", "ជំនាញខ្លី"))
 _ORIGIN = re.compile(r"(?<![a-z])(?:from|tu)\s*$|(?:មកពី|ពី)\s*$")  # "from Prey Veng", "từ Huế"
 _DANGLING = re.compile(r"(?:\s+(?:in|at|near|around|o|ở|tai|tại|gần)|\s*នៅ)$", re.IGNORECASE)
 
@@ -407,9 +436,20 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 about = words.find_specific(folded)[1] if about is None else about
                 if about - words.find_specific(folded[: m.start()] + " " + folded[m.end():])[1]:
                     continue  # part of what the learner wants to learn ("online selling"), not how
-            if _about_situation(kind, folded, m.start(), m.end(), story_end):
+            if _about_situation(kind, folded, m.start(), m.end(), story_end, base):
                 continue
             take(kind, value, m)
+    if not any(c.kind == "delivery" for c in constraints):
+        for m in _DEVICE.finditer(folded):
+            take("delivery", ("online",), m)
+            break
+    if not any(c.kind == "free" for c in constraints) and not _CHEAP.search(folded):
+        for m in _NO_MONEY.finditer(folded):
+            cues = [(m.start(g), m.end(g)) for g in "abcde" if m.group(g)]
+            if not any(s < e2 and s2 < e for s, e in spans for s2, e2 in cues):
+                spans.extend(cues)  # the words between ("học phí khóa hàn cao quá") may be the topic
+                constraints.append(Constraint("free", True, base[m.start():m.end()].strip()))
+            break
     places = [p for p in gaz.find(folded) if not any(s < p.end and p.start < e for s, e in spans)
               and (base is not clean or gaz.spelled_as(p.province, base[p.start:p.end].strip()))]
     if places:

@@ -33,8 +33,10 @@ from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.errors import InputError
 from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
+from catalog.language.spelling import english_speller
 from catalog.language.text import guess_language
 from catalog.language.tokens import TOKENIZER_VERSION, phrase_tokens, tokenize_goal
+from catalog.language.tokens import words as words_of
 from catalog.retrieval.constraints import Constraint, Filters, ParsedGoal, parse_goal
 from catalog.retrieval.embedding import Embedder
 from catalog.retrieval.index import SyncStats, VectorIndex, open_index
@@ -417,6 +419,9 @@ class Recommender:
         lang = lang or parsed.language
         allowed = int(mask.sum())
         query = parsed.query or parsed.text
+        if parsed.language == "en":
+            vocab = snap.lexical.vocab
+            query = english_speller().correct(query, lambda w: any(t in vocab for t in words_of(w)))
         dense: dict[int, tuple[int, float]] = {}
         lexical: dict[int, tuple[int, float]] = {}
         goal_tokens = tokenize_goal(query)

@@ -37,10 +37,20 @@ def test_evaluate_on_the_bundled_set(sample):
     assert "| all |" in format_table(results)
 
 
-@pytest.mark.parametrize("name", ["goals", "tuning-negatives", "dev", "blind"])
+@pytest.mark.parametrize("name", ["goals", "tuning-negatives", "dev", "retired-blind-1", "blind"])
 def test_every_set_judges_courses_of_the_sample_catalog(sample, name):
     known = {f"{c.provider}:{c.code}" for c in sample.snapshot.courses}
     items = load_dataset(ROOT / "eval" / f"{name}.jsonl")
     assert items and {i.lang for i in items} == {"km", "vi", "en"}
     judged = {key for i in items for key in (*i.relevant, *i.topic_only)}
     assert judged <= known, sorted(judged - known)[:5]
+
+
+def test_a_condition_broken_by_a_course_is_a_violation(sample):
+    from catalog.evaluation.evaluate import violations
+
+    course = next(c for c in sample.snapshot.courses if c.delivery == "in_person" and c.cost_amount > 0)
+    rate = sample.snapshot.usd_rate
+    assert violations(course, {"province": course.province}, rate) == []
+    assert violations(course, {"province": ["elsewhere", course.province]}, rate) == []  # either place
+    assert violations(course, {"province": "elsewhere", "free": True}, rate) == ["province", "free"]

@@ -72,3 +72,13 @@ def test_a_cambodian_town_is_shown_in_the_readers_script():
     assert gaz.locality_name("banteay-meanchey", "សិរីសោភ័ណ", "en") == "Sisophon"
     assert gaz.locality_name("ho-chi-minh-city", "Vũng Tàu", "km") == "Vũng Tàu"  # as the provider wrote it
     assert gaz.locality_name("banteay-meanchey", "Mongkol Borei", "km") == "Mongkol Borei"  # not known
+
+
+@pytest.mark.parametrize("text, province", [("ចិញ្ចឹមមាន់នៅបាត់តំបង", "battambang"),
+                                            ("ចង់ធ្វើការនៅសណ្ឋាគារសៀមរៀប", "siem-reap")])
+def test_misspelt_khmer_place_names_are_found(text, province):
+    assert [m.province.id for m in gazetteer().find(fold(text))] == [province]
+
+
+def test_a_common_word_near_a_place_name_is_not_a_place():
+    assert gazetteer().find(fold("វគ្គសម្រាប់រៀនធ្វើម្ហូប")) == []

@@ -40,3 +40,20 @@ def test_guess_language_by_script():
 def test_vowel_u_typed_for_triisap_is_the_same_text():
     assert normalize("ម៉ាសុីនត្រជាក់") == normalize("ម៉ាស៊ីនត្រជាក់")
     assert normalize("ស៊ី") == "ស\u17ca\u17b8" and normalize("សុ") == "ស\u17bb"  # u alone is a vowel
+
+
+def test_khmer_sound_keeps_the_consonant_frame_of_common_misspellings():
+    from catalog.language.text import khmer_sound
+    assert khmer_sound("បាត់តំបង") == khmer_sound("បាត់ដំបង")  # ត for ដ
+    assert khmer_sound("ខមភ្យូទ័រ") == khmer_sound("កុំព្យូទ័រ")  # ខ for ក, ភ for ព, ម for ំ
+    assert khmer_sound("ជាងភ្លើង") != khmer_sound("ជាងដែក")
+
+
+def test_khmer_near_forgives_slips_but_not_other_words():
+    from catalog.language.text import KhmerNear
+    near = KhmerNear([("បាត់ដំបង", "bb"), ("កុំព្យូទ័រ", "pc"), ("សៀមរាប", "sr"), ("ធ្វើការកូរ៉េ", "kr")])
+    assert [v for _i, _j, v in near.find("ចិញ្ចឹមមាន់នៅបាត់តំបង")] == ["bb"]
+    assert [v for _i, _j, v in near.find("ចង់រៀនខមភ្យូទ័រ")] == ["pc"]
+    assert near.find("សម្រាប់រៀនធ្វើម្ហូប") == []  # "for" is one vowel from សៀមរាប, in a short frame
+    assert near.find("ធ្វើការការិយាល័យ") == []  # same frame as ធ្វើការកូរ៉េ, three other vowels
+    assert near.find("នៅបាត់ដំបង") == []  # written as the label: found by exact matching, not here

@@ -168,3 +168,39 @@ def test_a_story_is_the_topic_when_the_wish_names_no_work_unless_it_is_to_leave_
 def test_what_the_story_tells_about_others_is_cut_with_the_places_inside_it():
     parsed = parse_goal("My parents grow rice in Takeo. I want to learn more", gazetteer())
     assert parsed.query == "I want to learn more" and [c.value for c in parsed.constraints] == ["takeo"]
+
+
+@pytest.mark.parametrize("goal", ["Lương công nhân thấp, học phí cao quá em không kham nổi, muốn học kế toán",
+                                  "tiền đâu mà học, mà muốn học lái xe quá", "tien hoc phi dat qua, muon hoc dien",
+                                  "ថ្លៃធ្វើដំណើរទៅរៀនក៏គ្មានដែរ ចង់រៀនជួសជុលទូរស័ព្ទ", "fees are too high for me, want to cook"])
+def test_money_out_of_reach_is_said_in_many_ways(goal):
+    assert _kinds(goal).get("free") is True
+
+
+@pytest.mark.parametrize("goal", ["my family is in debt, need cheap welding course",
+                                  "I can't afford expensive course, want learn hair cutting",
+                                  "I have no job and need money, want to learn welding", "em muon kiem tien",
+                                  "ខ្ញុំអត់សូវមានលុយទេ ចង់រៀនកុំព្យូទ័រ"])
+def test_a_cheap_course_or_earning_money_is_not_free(goal):
+    assert "free" not in _kinds(goal)
+
+
+def test_the_words_between_money_and_too_much_stay_in_the_topic():
+    goal = parse_goal("học phí khóa hàn cao quá", gazetteer())
+    assert goal.query == "khóa hàn" and {c.kind for c in goal.constraints} == {"free"}
+
+
+@pytest.mark.parametrize("goal", ["i want to learn computer basic but i dont have laptop, only phone",
+                                  "muốn học excel mà em chỉ có điện thoại", "ចង់រៀនភាសាអង់គ្លេស តែមានតែទូរស័ព្ទ"])
+def test_having_only_a_phone_means_online(goal):
+    assert _kinds(goal).get("delivery") == ("online",)
+
+
+def test_a_time_told_with_the_learners_occupation_is_their_situation():
+    assert "schedule" not in _kinds("I'm a security guard at night in Binh Duong, want to study English")
+    # tone marks tell "học được" (can study) from "học dược" (pharmacy): this is a study time
+    assert _kinds("Mình chỉ học được buổi tối sau giờ làm, muốn học kế toán")["schedule"] == ("evenings",)
+
+
+def test_a_khmer_budget_with_from():
+    assert _kinds("វគ្គណាដែលមិនលើសពី៥០ដុល្លារ សម្រាប់រៀនធ្វើម្ហូប") == {"max_cost": {"amount": 50, "currency": "USD"}}
