@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any
 
 from catalog.courses.fields import fields as field_table
@@ -206,7 +207,18 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                                        "តាមល្បឿនខ្លួនឯង")),
         ("women", True, ("for women", "women only", "for girls", "i am a woman", "i'm a woman", "im a woman",
                          "cho phụ nữ", "dành cho nữ", "dành cho phụ nữ", "tôi là nữ", "chị em phụ nữ",
-                         "lao động nữ", "សម្រាប់ស្ត្រី", "សម្រាប់នារី", "ខ្ញុំជាស្ត្រី", "ខ្ញុំជានារី")),
+                         "lao động nữ", "សម្រាប់ស្ត្រី", "សម្រាប់នារី", "ខ្ញុំជាស្ត្រី", "ខ្ញុំជានារី",
+                         # how a woman says who she is in passing ("នាងខ្ញុំ", "mẹ bỉm", "my husband"), or the
+                         # woman a message is written for ("my daughter"): women-only courses are open to her
+                         "i am a girl", "i'm a girl", "im a girl", "i am a mother", "i'm a mother", "im a mother",
+                         "single mother", "single mom", "i'm a mom", "i am a mom", "housewife", "my husband",
+                         "as a woman", "i am female", "i'm female", "widow", "my wife", "my daughter", "my sister",
+                         "tôi là phụ nữ", "em là nữ", "mình là nữ", "em là con gái", "mẹ bỉm sữa", "mẹ bỉm",
+                         "mẹ đơn thân", "nội trợ", "chồng em", "chồng tôi", "chồng mình", "chị muốn", "chị đang", "chị là",
+                         "chị ở nhà", "chị năm nay", "vợ tôi", "vợ em", "vợ mình", "con gái tôi", "con gái em",
+                         "con gái mình", "em gái tôi", "em gái em", "នាងខ្ញុំ", "ខ្ញុំជាម្ដាយ", "ខ្ញុំជាម្តាយ",
+                         "ម្ដាយលីវ", "ម្តាយលីវ", "មេម៉ាយ", "ប្ដីខ្ញុំ", "ប្តីខ្ញុំ", "ខ្ញុំជាស្រី", "ខ្ញុំជាមនុស្សស្រី",
+                         "ប្រពន្ធខ្ញុំ", "កូនស្រីខ្ញុំ", "ប្អូនស្រីខ្ញុំ", "បងស្រីខ្ញុំ")),
         ("languages", ("km",), ("taught in khmer", "in khmer language", "dạy bằng tiếng khmer",
                                 "học bằng tiếng khmer", "បង្រៀនជាភាសាខ្មែរ", "រៀនជាភាសាខ្មែរ")),
         ("languages", ("vi",), ("taught in vietnamese", "in vietnamese", "dạy bằng tiếng việt",
@@ -316,7 +328,11 @@ _AGE = re.compile(
     r"|(?<![0-9])(\d{2})\s*(?:years? old|yo|y/o|tuoi)(?![a-z])"
     r"|(?<![0-9a-z])(\d{2})t(?![a-z0-9])"  # "mình 27t": how Vietnamese chat writes an age
     r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
+    r"|(?:ខ្ញុំ|អូន|ខ្ញុំបាទ)\s*(\d{2})\s*ឆ្នាំ"  # "ខ្ញុំ១៧ឆ្នាំ"; not "ធ្វើការ១០ឆ្នាំ", ten years of work
 )
+# The year of birth, as chat writes it: "born in 2007", "sinh năm 2007", "sn 2006", "2k5", "កើតឆ្នាំ២០០៥".
+_BIRTH_YEAR = re.compile(r"(?:(?<![a-z])(?:born(?: in)?|sinh nam|sn)\s*|កើតឆ្នាំ\s*)((?:19|20)\d{2})(?![0-9])"
+                         r"|(?<![0-9a-z])2k(\d{1,2})(?![0-9a-z])")
 _VI_UNACCENTED = frozenset(
     "toi em minh muon hoc nghe lam viec cho khong duoc nau an sua xe may tho dien han o dau tim khoa".split()
 )
@@ -416,6 +432,10 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         take("max_cost", {"amount": amount, "currency": currency}, m)
     for m in _AGE.finditer(folded):
         age = int(next(g for g in m.groups() if g))
+        if 12 <= age <= 80:
+            take("age", age, m)
+    for m in _BIRTH_YEAR.finditer(folded):
+        age = date.today().year - (int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
         if 12 <= age <= 80:
             take("age", age, m)
     words = thesaurus()

@@ -204,3 +204,18 @@ def test_a_time_told_with_the_learners_occupation_is_their_situation():
 
 def test_a_khmer_budget_with_from():
     assert _kinds("វគ្គណាដែលមិនលើសពី៥០ដុល្លារ សម្រាប់រៀនធ្វើម្ហូប") == {"max_cost": {"amount": 50, "currency": "USD"}}
+
+
+@pytest.mark.parametrize("goal", ["នាងខ្ញុំចង់រៀនកាត់ដេរ", "I am a single mother with 2 kids, want to learn baking",
+                                  "my daughter wants to learn sewing", "em là mẹ bỉm sữa muốn học nail",
+                                  "chồng em mất, em muốn học may"])
+def test_a_woman_said_in_passing_or_the_woman_written_for(goal):
+    assert _kinds(goal).get("women") is True
+
+
+def test_ages_as_khmer_and_vietnamese_chat_write_them():
+    from datetime import date
+    assert _kinds("ខ្ញុំ១៧ឆ្នាំ ចង់រៀនជាងភ្លើង")["age"] == 17
+    assert "age" not in _kinds("ខ្ញុំធ្វើការរោងចក្រ១០ឆ្នាំ")  # ten years of work
+    assert _kinds("em sinh năm 2007 muốn học nghề")["age"] == date.today().year - 2007
+    assert _kinds("mình 2k5 muốn học bếp")["age"] == date.today().year - 2005
