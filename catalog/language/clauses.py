@@ -5,10 +5,11 @@ Before that I was a moto taxi driver. Now I want to learn bookkeeping." The stor
 taxi), places and times ("I work at night") that are not the request. The request is the first
 clause that says what the learner wants, and what follows it; what comes before is context.
 
-Clauses are split at sentence and clause punctuation and at "but" ("nhưng", "ប៉ុន្តែ"); Khmer is often
-written without punctuation, and such a goal stays one clause (the whole goal is the request). A
-clause is a wish when it has a wish word ("want", "muốn", "ចង់", "looking for", ...) that is not
-negated ("I do not want to go to Thailand").
+Clauses are split at sentence and clause punctuation, at "but" ("nhưng", "ប៉ុន្តែ") and, in Khmer, which
+puts no spaces between words, at a space between Khmer words (Khmer writers use the space where others
+put a comma). A clause is a wish when it has a wish word ("want", "muốn", "ចង់", "looking for", ...) that
+is not negated ("I do not want to go to Thailand"); a clause that only refuses ("I don't want factory
+work any more", "Not interested in security guard again") says what the learner does not want.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ def _words(*phrases: str) -> re.Pattern[str]:
     return re.compile(phrases_pattern(*phrases))
 
 
-_SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?![a-z])|ប៉ុន្តែ")
+_SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?![a-z])|ប៉ុន្តែ"
+                    r"|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])")
+# a space between Khmer words ends a sentence too, unless a list goes on ("ធ្វើក្រចក និងផាត់មុខ")
+_SENTENCE = re.compile(r"[.!?\n។៕]+|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])(?!និង|ឬ|ដូចជា|ជាមួយ|រួមទាំង|ព្រមទាំង)")
 _WISH = _words(
     "want", "wants", "wanna", "would like", "i'd like", "id like", "like to learn", "hope", "hoping", "wish",
     "interested", "looking for", "how can i", "how do i", "where can i", "can i learn", "can i study",
@@ -35,9 +39,11 @@ _WISH = _words(
 )
 _NOT_WISH = _words(
     "do not want", "don't want", "dont want", "not want", "never want", "no longer want", "did not want",
-    "don't know what i want", "dont know what i want", "do not know what i want",
-    "không muốn", "ko muốn", "k muốn", "hổng muốn", "chẳng muốn", "មិនចង់", "អត់ចង់", "មិនដែលចង់",
+    "don't know what i want", "dont know what i want", "do not know what i want", "not interested",
+    "no longer", "tired of", "sick of", "không muốn", "ko muốn", "k muốn", "hổng muốn", "chẳng muốn",
+    "không thích", "chán", "មិនចង់", "អត់ចង់", "មិនដែលចង់", "ធុញ", "មិនចូលចិត្ត",
 )
+_DONT_KNOW = _words("don't know what i want", "dont know what i want", "do not know what i want")
 
 
 _OTHERS = _words(
@@ -72,3 +78,19 @@ def wish_start(folded: str) -> int:
         if _WISH.search(text):
             return start
     return 0
+
+
+def wishes(folded: str) -> list[tuple[int, int]]:
+    """The sentences that say what the learner wants (a wish word, not negated), whole: a wish goes on
+    after a comma ("muốn học nuôi gà, nuôi cá") or a "but" ("… but my English is weak")."""
+    starts = [0, *(m.end() for m in _SENTENCE.finditer(folded))]
+    bounds = [*(m.start() for m in _SENTENCE.finditer(folded)), len(folded)]
+    return [(s, e) for s, e in zip(starts, bounds, strict=True)
+            if any(_WISH.search(_NOT_WISH.sub(" ", folded[a:b])) for a, b in _clauses(folded) if s <= a < e)]
+
+
+def refusals(folded: str) -> list[tuple[int, int]]:
+    """The clauses that only say what the learner does not want ("I don't want factory work any more"):
+    the work they name is not the request."""
+    return [(s, e) for s, e in _clauses(folded) if _NOT_WISH.search(folded[s:e])
+            and not _DONT_KNOW.search(folded[s:e]) and not _WISH.search(_NOT_WISH.sub(" ", folded[s:e]))]

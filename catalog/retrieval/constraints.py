@@ -17,7 +17,7 @@ from typing import Any
 from catalog.courses.fields import fields as field_table
 from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import InputError
-from catalog.language.clauses import about_others, wish_start
+from catalog.language.clauses import about_others, refusals, wish_start, wishes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
@@ -155,6 +155,7 @@ class ParsedGoal:
     language: str
     query: str  # the goal with constraint phrases removed, for matching
     constraints: list[Constraint] = field(default_factory=list)
+    request: str = ""  # the clauses of ``query`` that say what the learner wants, "" when none does
 
     def filters(self, ignore: frozenset[str] = frozenset()) -> Filters:
         """Filters implied by the constraints, minus the kinds the learner removed."""
@@ -181,7 +182,7 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("free", True, ("free", "for free", "free of charge", "no cost", "no fee", "no fees", "without fees",
                         "miễn phí", "không mất phí", "không mất tiền", "không tốn tiền", "không thu phí",
                         "không tốn phí", "free học phí", "ឥតគិតថ្លៃ", "មិនគិតថ្លៃ", "ឥតបង់ថ្លៃ", "មិនបង់ថ្លៃ",
-                        "មិនយកថ្លៃ", "មិនអស់លុយ", "ហ្វ្រី")),
+                        "មិនយកថ្លៃ", "ហ្វ្រី")),
         ("delivery", ("online",), ("online", "on-line", "remote", "remotely", "from home", "e-learning",
                                    "elearning", "distance learning", "trực tuyến", "học từ xa", "qua mạng",
                                    "học tại nhà", "អនឡាញ", "អនឡាយ", "តាមអ៊ីនធឺណិត", "តាមអុីនធឺណិត",
@@ -250,14 +251,15 @@ _IDIOMS = _alt("can't afford", "cannot afford", "can not afford", "cant afford",
                "hoàn cảnh khó khăn", "không đủ khả năng", "không có khả năng chi trả", "kinh tế khó khăn",
                "nhà khó khăn", "mắc nợ", "nợ nần", "tiền đâu", "lấy đâu ra tiền", "không kham nổi", "គ្រួសារក្រ",
                "ក្រីក្រ", "គ្មានលទ្ធភាពបង់", "បង់មិនរួច", "បង់មិនកើត", "ជំពាក់បំណុល", "ជាប់បំណុល", "ផ្ទះក្រ",
-               "គ្រួសារខ្ញុំក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ")
+               "មិនអស់លុយ", "គ្រួសារខ្ញុំក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ")
 _NO_MONEY = re.compile(rf"(?P<a>{_LACK})[^.,!?;។\n]{{0,12}}?(?P<b>{_MONEY})"
                        rf"|(?P<c>{_MONEY})[^.,!?;។\n]{{0,16}}?(?P<d>{_OUT_OF_REACH})|(?P<e>{_IDIOMS})")
 _CHEAP = re.compile(_alt("cheap", "cheaper", "low cost", "low-cost", "affordable", "not expensive", "expensive course",
                          "expensive courses", "pay much", "pay a lot", "giá rẻ", "rẻ tiền", "học phí rẻ", "khóa rẻ",
                          "rẻ thôi", "rẻ rẻ", "rẻ một chút", "ít tiền", "không nhiều tiền", "ko nhiều tiền",
                          "not much money", "little money", "not a lot of money", "ថោក", "តម្លៃទាប", "អត់សូវមាន",
-                         "មិនសូវមាន", "អត់សូវមានលុយ", "មិនសូវមានលុយ", "លុយតិច"))
+                         "មិនសូវមាន", "អត់សូវមានលុយ", "មិនសូវមានលុយ", "លុយតិច",
+                         "អស់លុយច្រើន", "ចំណាយលុយច្រើន", "ចំណាយច្រើន"))
 # Having only a phone (or no computer) is how a learner says they can study only online; about the
 # means of study, so it needs no study word nearby ("learn computer basics but I only have a phone").
 _DEVICE = re.compile(_alt(
@@ -444,7 +446,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     story_end = focus = wish_start(folded)
     about: set[str] | None = None  # what the whole goal is about, found when a condition word needs it
     others: list[tuple[int, int]] = []
-    if focus and not words.find(folded[focus:]) and words.find(folded[:focus]) and (
+    if focus and not words.find(base[focus:]) and words.find(base[:focus]) and (
             len(folded[:focus].strip()) <= TOPIC_LABEL_CHARS or not _SOMETHING_ELSE.search(folded[focus:])):
         # The wish names no work: what came before is the topic ("Nail art, any course?", "I repair
         # motorbikes. I want to learn more"), unless the wish is to leave it ("… I want another job"),
@@ -453,8 +455,8 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     for kind, value, pattern in _SIMPLE:
         for m in pattern.finditer(folded):
             if kind in TOPIC_PRONE:
-                about = words.find_specific(folded)[1] if about is None else about
-                if about - words.find_specific(folded[: m.start()] + " " + folded[m.end():])[1]:
+                about = words.find_specific(base)[1] if about is None else about
+                if about - words.find_specific(base[: m.start()] + " " + base[m.end():])[1]:
                     continue  # part of what the learner wants to learn ("online selling"), not how
             if _about_situation(kind, folded, m.start(), m.end(), story_end, base):
                 continue
@@ -482,11 +484,15 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     if any(c.kind == "province" for c in constraints):
         constraints = [c for c in constraints if c.kind != "country"]
     query = " " * focus + base[focus:]
-    for start, end in sorted([*spans, *others], reverse=True):
+    # What they refuse is not the request ("I don't want factory work any more. Maybe bakery?").
+    for start, end in sorted([*spans, *others, *refusals(folded)], reverse=True):
         query = query[:start] + " " * (end - start) + query[end:]  # same length: spans may overlap
-    query = re.sub(r"\s+", " ", query).strip(" ,.;:!?-")
-    query = _DANGLING.sub("", query).strip(" ,.;:!?-")
+    # The wish itself, when the story goes on after it ("I want to learn to fix motorbikes. I am 19 …
+    # I help my mother sell noodles"), or what they can already do is told ("My English is ok").
+    request = "".join(ch if any(s <= i < e for s, e in wishes(folded)) else " " for i, ch in enumerate(query))
+    query, request = (_DANGLING.sub("", re.sub(r"\s+", " ", q).strip(" ,.;:!?-")).strip(" ,.;:!?-")
+                      for q in (query, request))
     order = {c: i for i, c in enumerate(("free", "max_cost", "province", "country", "delivery", "schedule",
                                          "languages", "women", "age"))}
     constraints.sort(key=lambda c: order.get(c.kind, 99))
-    return ParsedGoal(text=clean, language=language, query=query, constraints=constraints)
+    return ParsedGoal(text=clean, language=language, query=query, constraints=constraints, request=request)

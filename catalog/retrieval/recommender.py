@@ -426,7 +426,9 @@ class Recommender:
         lexical: dict[int, tuple[int, float]] = {}
         goal_tokens = tokenize_goal(query)
         words = thesaurus()
-        concepts = frozenset(words.find_specific(query)[1])
+        # What the wish names, when it names something ("I want to fix motorbikes. … I help my mother sell
+        # noodles"), else what the goal names.
+        concepts = frozenset(words.find_specific(parsed.request)[1] or words.find_specific(query)[1])
         if not concepts and all(words.generic(t) for t in goal_tokens if "_" not in t):
             goal_tokens = []  # nothing about a kind of work: only the conditions, if any, are a request
         if allowed and method != "lexical":

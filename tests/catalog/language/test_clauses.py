@@ -12,7 +12,7 @@ from catalog.language.text import fold
     ("Mình bán xôi ở chợ vào cuối tuần, muốn học làm bánh", "muốn học làm bánh"),
     ("I want to learn welding", "I want to learn welding"),  # one clause: all of it
     ("I want to learn, sewing maybe", "I want to learn, sewing maybe"),  # the wish first: all of it
-    ("ខ្ញុំធ្វើការរោងចក្រ ប្តីខ្ញុំនៅថៃ ខ្ញុំចង់រៀនកាត់សក់", "ខ្ញុំធ្វើការរោងចក្រ ប្តីខ្ញុំនៅថៃ ខ្ញុំចង់រៀនកាត់សក់"),
+    ("ខ្ញុំធ្វើការរោងចក្រ ប្តីខ្ញុំនៅថៃ ខ្ញុំចង់រៀនកាត់សក់", "ខ្ញុំចង់រៀនកាត់សក់"),  # a Khmer space ends a clause
     ("ខ្ញុំធ្វើការរោងចក្រ។ ខ្ញុំចង់រៀនកាត់សក់", "ខ្ញុំចង់រៀនកាត់សក់"),
 ])
 def test_the_request_starts_at_the_first_wish_after_a_story(goal, wish):
@@ -25,4 +25,29 @@ def test_what_a_story_tells_about_others_is_found():
     goal = fold("I failed the exam. My friends went to Thailand, but I do not want to go. I want a skill here.")
     assert [goal[s:e].strip() for s, e in about_others(goal, len(goal))] == ["my friends went to thailand"]
     khmer = fold("ឪពុកខ្ញុំស្លាប់ហើយ ម្ដាយធ្វើស្រែម្នាក់ឯង។ ខ្ញុំចង់ជួយម្ដាយរកលុយ")
-    assert [khmer[s:e] for s, e in about_others(khmer, len(khmer))] == [fold("ឪពុកខ្ញុំស្លាប់ហើយ ម្ដាយធ្វើស្រែម្នាក់ឯង")]
+    assert [khmer[s:e] for s, e in about_others(khmer, len(khmer))] == [fold("ឪពុកខ្ញុំស្លាប់ហើយ"),
+                                                                         fold("ម្ដាយធ្វើស្រែម្នាក់ឯង")]
+
+
+@pytest.mark.parametrize("goal, wished", [
+    ("I want to learn fix motorbike. I am 19. I help my mother sell noodles.", ["i want to learn fix motorbike"]),
+    ("muon hoc them nghe phu nhu nuoi ga, nuoi ca de co them thu nhap",  # a wish goes on after a comma
+     ["muon hoc them nghe phu nhu nuoi ga, nuoi ca de co them thu nhap"]),
+    ("ខ្ញុំជាស្ត្រី ចង់រៀនធ្វើក្រចក និងផាត់មុខ", [fold("ចង់រៀនធ្វើក្រចក និងផាត់មុខ")]),  # and a Khmer list
+    ("Cleaner in a hotel for 5 years. Now want to move to front desk. My English is ok.",
+     ["now want to move to front desk"]),
+])
+def test_the_sentences_that_say_what_is_wanted(goal, wished):
+    from catalog.language.clauses import wishes
+
+    folded = fold(goal)
+    assert [folded[s:e].strip() for s, e in wishes(folded)] == wished
+
+
+def test_what_the_learner_refuses():
+    from catalog.language.clauses import refusals
+
+    folded = fold("I don't want factory work any more. Not interested in security guard again. "
+                  "I don't know what I want, maybe bakery?")
+    assert [folded[s:e].strip() for s, e in refusals(folded)] == [
+        "i don't want factory work any more", "not interested in security guard again"]

@@ -219,3 +219,10 @@ def test_ages_as_khmer_and_vietnamese_chat_write_them():
     assert "age" not in _kinds("ខ្ញុំធ្វើការរោងចក្រ១០ឆ្នាំ")  # ten years of work
     assert _kinds("em sinh năm 2007 muốn học nghề")["age"] == date.today().year - 2007
     assert _kinds("mình 2k5 muốn học bếp")["age"] == date.today().year - 2005
+
+
+def test_the_request_is_the_wish_not_the_story_told_after_it_nor_what_is_refused():
+    goal = parse_goal("I want to learn fix motorbike. I am 19, I stop school at grade 9. Now I help my mother "
+                      "sell noodles at the market. I don't want to sell noodle forever.", gazetteer())
+    assert goal.request == "I want to learn fix motorbike" and "forever" not in goal.query
+    assert parse_goal("I repair motorbikes", gazetteer()).request == ""  # no wish word: the goal is the topic
