@@ -144,6 +144,13 @@ class Constraint:
     kind: str
     value: Any
     text: str
+    implied: bool = False  # read from what the learner tells (no money), not asked for ("free")
+
+    @property
+    def request(self) -> bool:
+        """Whether the learner asked for this, rather than told it about themselves (their age, being a
+        woman, having no money): only a request makes a list of courses without a named work an answer."""
+        return not self.implied and self.kind not in ("age", "women")
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "value": self.value, "text": self.text}
@@ -198,11 +205,15 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                                                 "học trực tiếp", "tại lớp", "រៀនផ្ទាល់", "នៅថ្នាក់")),
         ("schedule", ("weekends",), ("weekend", "weekends", "on weekends", "saturday", "saturdays", "sunday",
                                      "sundays", "cuối tuần", "thứ bảy", "thứ 7", "chủ nhật", "ចុងសប្តាហ៍",
-                                     "ថ្ងៃសៅរ៍", "ថ្ងៃអាទិត្យ", "សៅរ៍អាទិត្យ")),
+                                     "ថ្ងៃសៅរ៍", "ថ្ងៃអាទិត្យ", "សៅរ៍អាទិត្យ",
+                                     # a day off is, for most, at the weekend
+                                     "day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់",
+                                     "ថ្ងៃសម្រាក")),
         ("schedule", ("evenings",), ("evening", "evenings", "at night", "night class", "night classes",
                                      "after work", "buổi tối", "ca tối", "ban đêm", "học tối", "sau giờ làm",
-                                     "ពេលល្ងាច", "ពេលយប់", "វេនល្ងាច", "វេនយប់", "ថ្នាក់ល្ងាច",
-                                     "ក្រោយម៉ោងធ្វើការ")),
+                                     "tan ca", "tan làm", "giờ tối", "ពេលល្ងាច", "ពេលយប់", "វេនល្ងាច", "វេនយប់",
+                                     "ថ្នាក់ល្ងាច", "ថ្នាក់យប់", "ក្រោយម៉ោងធ្វើការ", "ក្រោយចេញពីធ្វើការ",
+                                     "ចេញពីធ្វើការ", "ក្រោយធ្វើការ")),
         ("schedule", ("full_time",), ("full time", "full-time", "toàn thời gian", "ពេញម៉ោង")),
         ("schedule", ("self_paced",), ("self paced", "self-paced", "at my own pace", "theo tốc độ của mình",
                                        "តាមល្បឿនខ្លួនឯង")),
@@ -238,7 +249,8 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
 # a course that costs something ("can't afford expensive courses", "need cheap welding").
 _LACK = _alt("no", "not enough", "don't have", "dont have", "do not have", "have no", "haven't got", "without",
              "không có", "ko có", "k có", "kh có", "hổng có", "chẳng có", "chả có",
-             "không đủ", "ko đủ", "k đủ", "thiếu", "hết", "គ្មាន", "អត់មាន", "អត់", "មិនមាន", "ខ្វះ", "អស់")
+             "không đủ", "ko đủ", "k đủ", "thiếu", "hết", "គ្មាន", "អត់មាន", "អត់", "មិនមាន", "មិនទាន់មាន",
+             "អត់ទាន់មាន", "ខ្វះ", "អស់")
 _MONEY = _alt("money", "cash", "fee", "fees", "tuition", "savings", "tiền", "học phí", "kinh phí", "chi phí",
               "lộ phí", "đồng nào", "លុយ", "ប្រាក់", "ថវិកា", "ថ្លៃរៀន", "ថ្លៃសិក្សា", "ថ្លៃវគ្គ", "ថ្លៃធ្វើដំណើរ")
 _OUT_OF_REACH = _alt("too expensive", "expensive", "too high", "too much", "đắt", "mắc", "cao quá", "cao lắm",
@@ -249,8 +261,9 @@ _IDIOMS = _alt("can't afford", "cannot afford", "can not afford", "cant afford",
                "poor family", "family is poor", "we are poor", "very poor", "low income", "no income", "in debt",
                "has debt", "have debt", "broke", "không có điều kiện", "nhà nghèo", "gia đình nghèo", "hộ nghèo",
                "hoàn cảnh khó khăn", "không đủ khả năng", "không có khả năng chi trả", "kinh tế khó khăn",
-               "nhà khó khăn", "mắc nợ", "nợ nần", "tiền đâu", "lấy đâu ra tiền", "không kham nổi", "គ្រួសារក្រ",
-               "ក្រីក្រ", "គ្មានលទ្ធភាពបង់", "បង់មិនរួច", "បង់មិនកើត", "ជំពាក់បំណុល", "ជាប់បំណុល", "ផ្ទះក្រ",
+               "nhà khó khăn", "mắc nợ", "nợ nần", "nghèo", "i'm poor", "i am poor", "im poor",
+               "tiền đâu", "lấy đâu ra tiền", "không kham nổi", "គ្រួសារក្រ",
+               "ក្រីក្រ", "ក្រណាស់", "ក្រលំបាក", "គ្មានលទ្ធភាពបង់", "បង់មិនរួច", "បង់មិនកើត", "ជំពាក់បំណុល", "ជាប់បំណុល", "ផ្ទះក្រ",
                "មិនអស់លុយ", "គ្រួសារខ្ញុំក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ")
 _NO_MONEY = re.compile(rf"(?P<a>{_LACK})[^.,!?;។\n]{{0,12}}?(?P<b>{_MONEY})"
                        rf"|(?P<c>{_MONEY})[^.,!?;។\n]{{0,16}}?(?P<d>{_OUT_OF_REACH})|(?P<e>{_IDIOMS})")
@@ -260,9 +273,13 @@ _CHEAP = re.compile(_alt("cheap", "cheaper", "low cost", "low-cost", "affordable
                          "not much money", "little money", "not a lot of money", "ថោក", "តម្លៃទាប", "អត់សូវមាន",
                          "មិនសូវមាន", "អត់សូវមានលុយ", "មិនសូវមានលុយ", "លុយតិច",
                          "អស់លុយច្រើន", "ចំណាយលុយច្រើន", "ចំណាយច្រើន"))
-# Having only a phone (or no computer) is how a learner says they can study only online; about the
-# means of study, so it needs no study word nearby ("learn computer basics but I only have a phone").
-_DEVICE = re.compile(_alt(
+# Having only a phone (or no computer), or being unable to travel, is how a learner says they can study
+# only online; about the means of study, so it needs no study word nearby ("learn computer basics but I
+# only have a phone", "I can't leave the village").
+_REMOTE_ONLY = re.compile(_alt(
+    "can't leave", "cannot leave", "cant leave", "can't travel", "cannot travel", "too far", "far from town",
+    "không đi được", "đi lại khó", "xa quá", "xa lắm", "ko đi được", "ទៅមកមិនរួច", "ទៅមិនរួច", "ឆ្ងាយពេក",
+    "ឆ្ងាយណាស់", "ធ្វើដំណើរមិនរួច",
     "only phone", "only a phone", "only have phone", "only have a phone", "only my phone", "only smartphone",
     "no laptop", "no computer", "don't have laptop", "don't have a laptop", "dont have laptop", "dont have a laptop",
     "don't have a computer", "dont have computer", "don't have computer", "do not have a computer",
@@ -462,7 +479,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 continue
             take(kind, value, m)
     if not any(c.kind == "delivery" for c in constraints):
-        for m in _DEVICE.finditer(folded):
+        for m in _REMOTE_ONLY.finditer(folded):
             take("delivery", ("online",), m)
             break
     if not any(c.kind == "free" for c in constraints) and not _CHEAP.search(folded):
@@ -470,7 +487,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
             cues = [(m.start(g), m.end(g)) for g in "abcde" if m.group(g)]
             if not any(s < e2 and s2 < e for s, e in spans for s2, e2 in cues):
                 spans.extend(cues)  # the words between ("học phí khóa hàn cao quá") may be the topic
-                constraints.append(Constraint("free", True, base[m.start():m.end()].strip()))
+                constraints.append(Constraint("free", True, base[m.start():m.end()].strip(), implied=True))
             break
     places = [p for p in gaz.find(folded) if not any(s < p.end and p.start < e for s, e in spans)
               and (base is not clean or gaz.spelled_as(p.province, base[p.start:p.end].strip()))]

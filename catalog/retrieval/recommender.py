@@ -498,8 +498,9 @@ class Recommender:
                                        bool(near) and snap.locality[j[0]] != near, -j[1], snap.courses[j[0]].id))
         if judged and judged[0][2] != STRONG:
             judged = []
-        # Nothing to go on: no work named and no condition or field given (emoji, "help me").
-        vague = (judge.vague if judge else not parsed.constraints) and not final.sectors
+        # Nothing to go on: no work named and no condition or field asked for (emoji, "help me", "I'm very
+        # poor, what can I learn to earn money?").
+        vague = (judge.vague if judge else not any(c.request for c in parsed.constraints)) and not final.sectors
         results = []
         for row, score, level, shared in [] if vague else judged[:top_k]:
             course = snap.courses[row]

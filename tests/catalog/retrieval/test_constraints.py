@@ -226,3 +226,24 @@ def test_the_request_is_the_wish_not_the_story_told_after_it_nor_what_is_refused
                       "sell noodles at the market. I don't want to sell noodle forever.", gazetteer())
     assert goal.request == "I want to learn fix motorbike" and "forever" not in goal.query
     assert parse_goal("I repair motorbikes", gazetteer()).request == ""  # no wish word: the goal is the topic
+
+
+@pytest.mark.parametrize("goal", ["I can't leave the village, I look after my mother. Want to learn bookkeeping",
+                                  "e o dao Ly Son, muon hoc do hoa ma vo dat lien xa qua",
+                                  "ផ្ទះខ្ញុំនៅឆ្ងាយពីក្រុងណាស់ទៅមកមិនរួចទេ ចង់រៀនExcel"])
+def test_unable_to_travel_means_online(goal):
+    assert _kinds(goal).get("delivery") == ("online",)
+
+
+@pytest.mark.parametrize("goal, schedule", [("ខ្ញុំចង់រៀនអង់គ្លេស តែរៀនបានតែក្រោយចេញពីធ្វើការម៉ោង៥", ("evenings",)),
+                                            ("Em muốn học tiếng Hàn mà tan ca là gần 8h tối rồi", ("evenings",)),
+                                            ("I want to learn hairdressing on my day off", ("weekends",))])
+def test_study_times_said_indirectly(goal, schedule):
+    assert _kinds(goal)["schedule"] == schedule
+
+
+def test_money_one_has_not_is_implied_and_no_request():
+    goal = parse_goal("nhà em nghèo lắm, muốn học làm bánh", gazetteer())
+    free = next(c for c in goal.constraints if c.kind == "free")
+    assert free.implied and not free.request
+    assert next(c for c in parse_goal("free courses", gazetteer()).constraints if c.kind == "free").request

@@ -115,10 +115,17 @@ def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
     app.close()
 
 
-@pytest.mark.parametrize("goal", ["I want a better job", "help me", "🙂🙂", "giúp tôi với", "ខ្ញុំត្រូវការលុយ"])
+@pytest.mark.parametrize("goal", ["I want a better job", "help me", "🙂🙂", "giúp tôi với", "ខ្ញុំត្រូវការលុយ",
+                                  # what they tell about themselves is no request for a list
+                                  "ខ្ញុំក្រណាស់ រៀនធ្វើអីបានលុយ?", "I'm a woman, 30 years old. Any course?"])
 def test_a_vague_goal_gets_no_list(sample, goal):
     rec = sample.recommend(goal)
     assert rec.vague and rec.results == []
+
+
+def test_conditions_asked_for_without_a_work_list_what_fits(sample):
+    rec = sample.recommend("free courses in Battambang", top_k=10)
+    assert not rec.vague and rec.results and all(r.course.cost_amount == 0 for r in rec.results)
 
 
 @pytest.mark.parametrize("goal", ["I want to become an airline pilot", "học làm nha sĩ", "ខ្ញុំចង់ធ្វើជាមេធាវី"])
