@@ -42,6 +42,8 @@ _NOT_WISH = _words(
     "don't know what i want", "dont know what i want", "do not know what i want", "not interested",
     "no longer", "tired of", "sick of", "không muốn", "ko muốn", "k muốn", "hổng muốn", "chẳng muốn",
     "không thích", "chán", "មិនចង់", "អត់ចង់", "មិនដែលចង់", "ធុញ", "មិនចូលចិត្ត",
+    # leaving school is not a wish to learn ("ខ្ញុំឈប់រៀនពីថ្នាក់ទី៩")
+    "stopped studying", "stop studying", "quit studying", "quit school", "dropped out", "ឈប់រៀន", "បោះបង់ការសិក្សា",
 )
 _DONT_KNOW = _words("don't know what i want", "dont know what i want", "do not know what i want")
 
@@ -65,6 +67,14 @@ def about_others(folded: str, end: int) -> list[tuple[int, int]]:
     went to Thailand", "ម្ដាយធ្វើស្រែ"): their work is not what the learner asks for."""
     return [(s, e) for s, e in _clauses(folded) if e <= end and _OTHERS.match(folded[s:e].strip())
             and not _WISH.search(_NOT_WISH.sub(" ", folded[s:e]))]
+
+
+def first_wish(folded: str) -> int:
+    """Where the first wish word is ("ខ្ញុំធ្វើសន្តិសុខវេនយប់…ចង់រៀន…": what comes before is the story, even
+    in one clause), or 0 when there is none (all of it is the request: "electrician course on weekend")."""
+    text = _NOT_WISH.sub(lambda m: " " * len(m.group()), folded)
+    m = _WISH.search(text)
+    return m.start() if m else 0
 
 
 def wish_start(folded: str) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 from catalog.courses.fields import fields as field_table
 from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import InputError
-from catalog.language.clauses import about_others, refusals, wish_start, wishes
+from catalog.language.clauses import about_others, first_wish, refusals, wish_start, wishes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
@@ -222,7 +222,8 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                          "lao động nữ", "សម្រាប់ស្ត្រី", "សម្រាប់នារី", "ខ្ញុំជាស្ត្រី", "ខ្ញុំជានារី",
                          # how a woman says who she is in passing ("នាងខ្ញុំ", "mẹ bỉm", "my husband"), or the
                          # woman a message is written for ("my daughter"): women-only courses are open to her
-                         "i am a girl", "i'm a girl", "im a girl", "i am a mother", "i'm a mother", "im a mother",
+                         "i am a girl", "i'm a girl", "im a girl", "country girl", "just a girl", "i am a mother",
+                         "i'm a mother", "im a mother",
                          "single mother", "single mom", "i'm a mom", "i am a mom", "housewife", "my husband",
                          "as a woman", "i am female", "i'm female", "widow", "my wife", "my daughter", "my sister",
                          "tôi là phụ nữ", "em là nữ", "mình là nữ", "em là con gái", "mẹ bỉm sữa", "mẹ bỉm",
@@ -250,7 +251,7 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
 _LACK = _alt("no", "not enough", "don't have", "dont have", "do not have", "have no", "haven't got", "without",
              "không có", "ko có", "k có", "kh có", "hổng có", "chẳng có", "chả có",
              "không đủ", "ko đủ", "k đủ", "thiếu", "hết", "គ្មាន", "អត់មាន", "អត់", "មិនមាន", "មិនទាន់មាន",
-             "អត់ទាន់មាន", "ខ្វះ", "អស់")
+             "អត់ទាន់មាន", "ខ្វះ")
 _MONEY = _alt("money", "cash", "fee", "fees", "tuition", "savings", "tiền", "học phí", "kinh phí", "chi phí",
               "lộ phí", "đồng nào", "លុយ", "ប្រាក់", "ថវិកា", "ថ្លៃរៀន", "ថ្លៃសិក្សា", "ថ្លៃវគ្គ", "ថ្លៃធ្វើដំណើរ")
 _OUT_OF_REACH = _alt("too expensive", "expensive", "too high", "too much", "đắt", "mắc", "cao quá", "cao lắm",
@@ -298,7 +299,7 @@ _SITUATION_BEFORE = re.compile(r"(?:(?<![a-z])(?<!hoc )lam(?![a-z])|" + "|".join
         "work", "works", "working", "worked", "job", "sell", "sells", "selling", "sold", "play", "plays",
         "playing", "buy", "buying", "earn", "earning", "money", "stay", "đi làm", "làm việc", "làm ca", "bán",
         "chơi", "mua", "kiếm",
-        "ở nhà", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី", "រកលុយ", "រកប្រាក់", "នៅផ្ទះ")) + ")")
+        "ở nhà", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី", "រកលុយ", "រកប្រាក់", "នៅផ្ទះ", "រត់")) + ")")
 _SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(
     "game", "games", "shop", "shops", "store", "business", "sales", "selling", "marketing", "customers",
     "job", "jobs", "work", "market", "markets", "stall", "trò chơi", "cửa hàng", "chợ", "kinh doanh", "khách",
@@ -324,8 +325,9 @@ def _about_situation(kind: str, folded: str, start: int, end: int, focus: int, w
     clauses = [0, *(m.end() for m in _CLAUSE.finditer(folded)), len(folded) + 1]
     lo = max(c for c in clauses if c <= start)
     hi = min(c for c in clauses if c > start)
-    if start < focus and (_SITUATION_BEFORE.search(folded[lo:start])
-                          or any(c.startswith("occ.") for c in thesaurus().find(written[lo:start]))):
+    if start < max(focus, first_wish(folded)) and (
+            _SITUATION_BEFORE.search(folded[lo:start])
+            or any(c.startswith("occ.") for c in thesaurus().find(written[lo:start]))):
         return True  # in the story, after what they do: "Mình bán xôi ở chợ vào cuối tuần, muốn học …",
         # "I'm a security guard at night"
     if kind != "delivery" or len(folded.split()) <= SHORT_GOAL_WORDS:
@@ -337,7 +339,8 @@ _MAX_COST = re.compile(
     rf"|(?<![a-z])(?:duoi|toi da|khong qua|it hon|re hon|khong vuot qua)"
     rf"|(?:ក្រោម|មិនលើស|តិចជាង|យ៉ាងច្រើន|ថោកជាង)(?:ពី)?"
     # what one has is a budget only with money in it ("chỉ có 10tr", not "chỉ có 2 người")
-    rf"|(?P<budget>(?<![a-z])(?:only have|have only|budget(?: is| of)?|chi co|ngan sach(?: la)?)|មានតែ|ថវិកា))"
+    rf"|(?P<budget>(?<![a-z])(?:only have|have only|budget(?: is| of| around| about)?|can pay|can spend|chi co"
+    rf"|ngan sach(?: la)?|co the tra)|មានតែ|ថវិកា|អាចបង់))"
     rf"\s*(\$|usd\s*)?{_NUM}\s*"
     r"(k|nghin|ngan|trieu|tr|million|m|usd|dollars?|\$|riels?|khr|vnd|dong|d|ដុល្លារ|រៀល|លាន|ពាន់)?"
     r"(?:\s*(vnd|dong|d|riels?|khr|usd|dollars?|រៀល|ដុល្លារ))?(?![a-z])"

@@ -247,3 +247,14 @@ def test_money_one_has_not_is_implied_and_no_request():
     free = next(c for c in goal.constraints if c.kind == "free")
     assert free.implied and not free.request
     assert next(c for c in parse_goal("free courses", gazetteer()).constraints if c.kind == "free").request
+
+
+def test_a_shift_told_before_the_wish_is_the_situation_even_in_one_khmer_clause():
+    assert "schedule" not in _kinds("ខ្ញុំធ្វើសន្តិសុខវេនយប់នៅរោងចក្រចង់រៀនជាងភ្លើងបន្ថែម")
+    assert "schedule" not in _kinds("ខ្ញុំរត់Grabពេលយប់ចង់រៀនជួសជុលឡាន")
+    assert _kinds("electrician course on weekend")["schedule"] == ("weekends",)  # no wish word: all is request
+
+
+def test_a_budget_said_as_what_one_can_pay():
+    assert _kinds("bridal make up, budget around $200")["max_cost"] == {"amount": 200, "currency": "USD"}
+    assert _kinds("learn pottery, can pay 200,000 riel")["max_cost"] == {"amount": 200_000, "currency": "KHR"}
