@@ -47,6 +47,11 @@ def _folded_key(label: str) -> str:
 
 
 _KH_PLACE_WORDS = ("នៅ", "ខេត្ត", "ក្រុង", "ទីក្រុង", "ពី", "ទៅ", "មក", "ស្រុក")
+# A district or town written in Latin letters is a place only after a word that introduces one: there are
+# hundreds, and untoned some are everyday words ("bac ha" is mint as well as Bắc Hà, "tan phu" is common).
+_PLACE_WORDS = ("in", "at", "from", "near", "around", "live", "lives", "living", "stay", "stays", "staying",
+                "district", "town", "o", "tai", "gan", "que", "ve", "huyen", "quan", "thi xa", "thi tran",
+                "thanh pho", "tp", "xa", "tinh", "khu")
 
 
 def _key_pattern(key: str) -> str:
@@ -73,11 +78,14 @@ class Gazetteer:
         self._toned_only: set[str] = set()
         self._locality: dict[tuple[str, str], str] = {}  # (province id, folded name) → locality
         self._spelled: dict[tuple[str, str], list[str]] = {}  # (province id, locality) → its names
+        districts: set[str] = set()  # folded names of districts and towns, in Latin letters
         for entry in entries:
             province = Province(entry["id"], entry["country"], dict(entry["names"]))
             self.provinces[province.id] = province
             toned_only = entry.get("toned_only", [])  # untoned, a common phrase ("di an": "go and eat")
-            labels = [province.id, *province.names.values(), *entry.get("aliases", []), *toned_only]
+            labels = [province.id, *province.names.values(), *entry.get("aliases", []), *toned_only,
+                      *entry.get("districts", [])]
+            districts.update(k for k in map(_folded_key, entry.get("districts", [])) if k.isascii())
             self._spellings[province.id] = {spelling(label) for label in labels}
             self._toned_only.update(_folded_key(label) for label in toned_only)
             for locality, members in entry.get("localities", {}).items():
@@ -92,8 +100,10 @@ class Gazetteer:
         self._near = KhmerNear([(key, p) for key, p in self._by_key.items()
                                 if _KHMER_RUN.fullmatch(key) and len(khmer_syllable_starts(key)) > 1])
         alternatives = sorted(self._by_key, key=len, reverse=True)
-        parts = [_key_pattern(k) for k in alternatives]
-        self._pattern = re.compile("|".join(parts))
+        self._pattern = re.compile("|".join(_key_pattern(k) for k in alternatives if k not in districts))
+        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_PLACE_WORDS, key=len, reverse=True))
+        names = "|".join(re.escape(k).replace(r"\ ", r"[\s-]*") for k in alternatives if k in districts)
+        self._districts = re.compile(rf"(?<![a-z0-9])(?:{words})\s+(?P<name>{names})(?![a-z0-9])") if names else None
 
     def resolve(self, name: str) -> Province | None:
         """The province called ``name`` in any language or spelling, else ``None``."""
@@ -108,6 +118,12 @@ class Gazetteer:
             province = self._by_key.get(key)
             if province:
                 out.append(PlaceMatch(province, m.start(), m.end(), self._locality.get((province.id, key), "")))
+        for m in self._districts.finditer(folded_text) if self._districts else ():
+            start, end = m.start("name"), m.end("name")
+            key = re.sub(r"[\s-]+", " ", m.group("name"))
+            if not any(p.start < end and start < p.end for p in out):
+                province = self._by_key[key]
+                out.append(PlaceMatch(province, start, end, self._locality.get((province.id, key), "")))
         for run in _KHMER_RUN.finditer(folded_text):
             for i, j, province in self._near.find(run.group()):
                 start, end = run.start() + i, run.start() + j

@@ -82,3 +82,19 @@ def test_misspelt_khmer_place_names_are_found(text, province):
 
 def test_a_common_word_near_a_place_name_is_not_a_place():
     assert gazetteer().find(fold("វគ្គសម្រាប់រៀនធ្វើម្ហូប")) == []
+
+
+@pytest.mark.parametrize("text, province, locality", [
+    ("wanna learn fix fridge and aircon, I stay at Sre Ambel", "koh-kong", ""),
+    ("e muon hoc lai may gat dap, o Cai Lay co cho nao day ko", "dong-thap", "Tiền Giang"),  # former province
+    ("ផ្ទះខ្ញុំនៅសៀមប៉ាងឆ្ងាយពីក្រុងណាស់", "stung-treng", ""),
+    ("làm gốm ở Bát Tràng có nhận người học việc không", "hanoi", ""),
+])
+def test_districts_and_towns_learners_name(text, province, locality):
+    [match] = gazetteer().find(fold(text))
+    assert (match.province.id, match.locality) == (province, locality)
+
+
+def test_a_district_in_latin_letters_needs_a_word_that_introduces_a_place():
+    assert gazetteer().find(fold("I want to learn cooking with bac ha")) == []  # mint, not Bắc Hà
+    assert [m.province.id for m in gazetteer().find(fold("nuoi ong o Bac Ha"))] == ["lao-cai"]
