@@ -26,6 +26,7 @@ def _words(*phrases: str) -> re.Pattern[str]:
 _SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?![a-z])|ប៉ុន្តែ"
                     r"|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])")
 # a space between Khmer words ends a sentence too, unless a list goes on ("ធ្វើក្រចក និងផាត់មុខ")
+STORY_CHARS = 30  # text before the wish word in its sentence longer than this is a story, not who wishes
 _SENTENCE = re.compile(r"[.!?\n។៕]+|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])(?!និង|ឬ|ដូចជា|ជាមួយ|រួមទាំង|ព្រមទាំង)")
 _WISH = _words(
     "want", "wants", "wanna", "would like", "i'd like", "id like", "like to learn", "hope", "hoping", "wish",
@@ -41,7 +42,7 @@ _NOT_WISH = _words(
     "do not want", "don't want", "dont want", "not want", "never want", "no longer want", "did not want",
     "don't know what i want", "dont know what i want", "do not know what i want", "not interested",
     "no longer", "tired of", "sick of", "không muốn", "ko muốn", "k muốn", "hổng muốn", "chẳng muốn",
-    "không thích", "chán", "មិនចង់", "អត់ចង់", "មិនដែលចង់", "ធុញ", "មិនចូលចិត្ត",
+    "không thích", "chán", "មិនចង់", "អត់ចង់", "មិនដែលចង់", "លែងចង់", "ធុញ", "មិនចូលចិត្ត",
     # leaving school is not a wish to learn ("ខ្ញុំឈប់រៀនពីថ្នាក់ទី៩")
     "stopped studying", "stop studying", "quit studying", "quit school", "dropped out", "ឈប់រៀន", "បោះបង់ការសិក្សា",
 )
@@ -91,12 +92,18 @@ def wish_start(folded: str) -> int:
 
 
 def wishes(folded: str) -> list[tuple[int, int]]:
-    """The sentences that say what the learner wants (a wish word, not negated), whole: a wish goes on
-    after a comma ("muốn học nuôi gà, nuôi cá") or a "but" ("… but my English is weak")."""
+    """The sentences that say what the learner wants, from their first wish word (not negated) on: a
+    wish goes on after a comma ("muốn học nuôi gà, nuôi cá") or a "but" ("… but my English is weak"),
+    and a long run before it in the sentence is the story (Khmer often has neither spaces nor stops:
+    "នាងខ្ញុំ…ធ្វើការរោងចក្រកាត់ដេរ…ចង់រៀនធ្វើនំ"); a few words before it say who wishes ("Thợ hàn muốn …")."""
     starts = [0, *(m.end() for m in _SENTENCE.finditer(folded))]
     bounds = [*(m.start() for m in _SENTENCE.finditer(folded)), len(folded)]
-    return [(s, e) for s, e in zip(starts, bounds, strict=True)
-            if any(_WISH.search(_NOT_WISH.sub(" ", folded[a:b])) for a, b in _clauses(folded) if s <= a < e)]
+    out = []
+    for s, e in zip(starts, bounds, strict=True):
+        m = _WISH.search(_NOT_WISH.sub(lambda n: " " * len(n.group()), folded[s:e]))
+        if m:
+            out.append((s + m.start() if m.start() > STORY_CHARS else s, e))
+    return out
 
 
 def refusals(folded: str) -> list[tuple[int, int]]:

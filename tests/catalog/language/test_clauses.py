@@ -36,6 +36,10 @@ def test_what_a_story_tells_about_others_is_found():
     ("ខ្ញុំជាស្ត្រី ចង់រៀនធ្វើក្រចក និងផាត់មុខ", [fold("ចង់រៀនធ្វើក្រចក និងផាត់មុខ")]),  # and a Khmer list
     ("Cleaner in a hotel for 5 years. Now want to move to front desk. My English is ok.",
      ["now want to move to front desk"]),
+    ("នាងខ្ញុំអាយុ៣៤ឆ្នាំធ្វើការរោងចក្រកាត់ដេរនៅបាវិតជាង១០ឆ្នាំ ខ្ញុំលែងចង់ធ្វើរោងចក្រទៀតហើយ ចង់រៀនធ្វើនំលក់នៅផ្ទះ",
+     [fold("ចង់រៀនធ្វើនំលក់នៅផ្ទះ")]),  # no longer wanting is no wish
+    ("នាងខ្ញុំអាយុ៣៤ឆ្នាំធ្វើការរោងចក្រកាត់ដេរនៅបាវិតជាង១០ឆ្នាំហើយចង់រៀនធ្វើនំ", [fold("ចង់រៀនធ្វើនំ")]),  # one run
+    ("Thợ hàn muốn đi Hàn Quốc cần chứng chỉ gì?", [fold("Thợ hàn muốn đi Hàn Quốc cần chứng chỉ gì")]),
 ])
 def test_the_sentences_that_say_what_is_wanted(goal, wished):
     from catalog.language.clauses import wishes
