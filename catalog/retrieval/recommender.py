@@ -102,8 +102,10 @@ class Snapshot:
         self.version = version
         self.usd_rate = settings.usd_rate
         self.courses = courses
-        self.row_of = {c.id: i for i, c in enumerate(courses)}
         self.ids = np.asarray([c.id for c in courses], dtype=np.int64)
+        # course id → row by binary search: two arrays instead of a dict (about 10 MB at 100k courses)
+        self._by_id = np.argsort(self.ids, kind="stable")
+        self._sorted_ids = self.ids[self._by_id]
         n = len(courses)
         self.cost_usd = np.asarray([c.cost_amount / settings.usd_rate(c.cost_currency) for c in courses],
                                    dtype=np.float64)
@@ -130,6 +132,11 @@ class Snapshot:
                 by_concept.setdefault(cid, []).append(row)
         # concept → rows of the courses about it
         self._by_concept = {cid: np.asarray(rows, dtype=np.int64) for cid, rows in by_concept.items()}
+
+    def row_of(self, course_id: int) -> int | None:
+        """The row of an active course, or ``None``."""
+        at = int(np.searchsorted(self._sorted_ids, course_id))
+        return int(self._by_id[at]) if at < len(self._sorted_ids) and self._sorted_ids[at] == course_id else None
 
     def concepts(self, row: int) -> frozenset[str]:
         """The thesaurus concepts a course is about (tagged when it was ingested)."""
@@ -175,7 +182,7 @@ class Snapshot:
             m &= (self.min_age <= f.age) & (self.max_age >= f.age)
         if f.ages is not None:
             m &= (self.min_age <= f.ages[1]) & (self.max_age >= f.ages[0])
-        rows = [self.row_of[cid] for cid in exclude if cid in self.row_of]
+        rows = [row for row in map(self.row_of, exclude) if row is not None]
         if rows:
             m[rows] = False
         return m
@@ -435,7 +442,7 @@ class Recommender:
             qvec = self.embed_goal(query)
             bitmap = None if allowed == len(mask) else snap.bitmap(mask)
             scores, ids = index.search(qvec, CANDIDATES, bitmap)
-            rows = [snap.row_of.get(int(i)) for i in ids]
+            rows = [snap.row_of(int(i)) for i in ids]
             dense = {row: (rank, float(s)) for rank, (row, s) in enumerate(zip(rows, scores, strict=True), start=1)
                      if row is not None}
         if allowed and method != "dense":

@@ -18,6 +18,7 @@ from bot.learners import service as learners
 from catalog.courses.schema import SECTORS, localized
 from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
+from catalog.language.text import script_language
 from catalog.retrieval.constraints import Constraint, Filters, clip_goal, parse_goal
 from catalog.retrieval.recommender import MAX_TOP, Result
 
@@ -362,13 +363,18 @@ def _without(turn: Turn, state: dict[str, Any], undo: list[tuple[str, dict[str, 
 
 def matched_words(result: Result, lang: str) -> list[str]:
     """Why a course is listed, in the learner's language where possible: the concepts the goal and the
-    course share, then the course's own matching phrases, each once (whatever its case), whole."""
+    course share, then the course's own matching phrases, those in the learner's script only when there
+    are some ("lập trình web" is not shown to an English reader beside "web developer"), each once
+    (whatever its case, and not when a phrase already shown holds it: "Web" beside "web developer"), whole."""
     words = thesaurus()
     shown = [words.concepts[c].label(lang) for c in result.concepts if c in words.concepts]
-    shown += [p for phrases in result.match.values() for p in phrases]
+    phrases = [p for group in result.match.values() for p in group]
+    script = None if lang == "en" else lang  # English is plain Latin letters
+    readable = [p for p in phrases if script_language(p) == script]
+    shown += readable if readable or shown else phrases
     out: list[str] = []
     for phrase in shown:
-        if phrase.casefold() not in {o.casefold() for o in out} and len(phrase) > 2:
+        if len(phrase) > 2 and not any(phrase.casefold() in o.casefold() for o in out):
             out.append(phrase)
     return out[:3]
 

@@ -105,3 +105,14 @@ def test_a_part_of_a_province_is_shown_as_the_learner_named_it(talk: Talk) -> No
     assert results.refine.province == "Vũng Tàu, Ho Chi Minh City"
     [city] = talk.say("baking in Saigon")
     assert city.refine.province == "Ho Chi Minh City"
+
+
+def test_matches_are_shown_in_the_readers_script_first_and_each_once() -> None:
+    from bot.dialogue.flows.goals import matched_words
+    from catalog.retrieval.recommender import Result
+
+    result = Result(course=None, score=1.0, title="", title_lang="en", reason="",  # type: ignore[arg-type]
+                    match={"keywords": ["lập trình web", "web developer"], "title": ["Web"]})
+    assert matched_words(result, "en") == ["web developer"]
+    assert matched_words(result, "vi") == ["lập trình web"]
+    assert matched_words(result, "km") == ["lập trình web", "web developer"]  # nothing in Khmer: all
