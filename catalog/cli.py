@@ -207,7 +207,7 @@ def cmd_eval(args: argparse.Namespace, settings: CatalogSettings) -> int:
         if v not in VARIANTS:
             raise InputError(f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
     with tqdm(total=len(items) * len(variants), desc="evaluating", unit="goal", file=sys.stderr) as bar:
-        results = evaluate(recommender, items, variants, progress=bar.update)
+        results = evaluate(recommender, items, variants, progress=bar.update, alternatives=not args.no_alternatives)
     print(to_json(results) if args.json else format_table(results))
     return 0
 
@@ -284,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="nDCG@10, Recall@5 and MRR per language for each retrieval variant")
     p.add_argument("dataset", metavar="DATASET.jsonl")
     p.add_argument("--variants", help=f"comma-separated subset of {','.join(VARIANTS)}")
+    p.add_argument("--no-alternatives", action="store_true",
+                   help="score a goal that gets no list as empty, not on the 'without X' courses the bot names")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
     return parser

@@ -32,7 +32,7 @@ from typing import Any
 from catalog.errors import InputError
 from catalog.jsonl import read_jsonl
 from catalog.retrieval.constraints import Filters
-from catalog.retrieval.recommender import CourseInfo, Recommender
+from catalog.retrieval.recommender import MAX_ALTERNATIVES, STRONG, CourseInfo, Recommendation, Recommender, Result
 
 VARIANTS = ("lexical", "dense", "rrf", "weighted")
 EXPECTS = ("match", "none", "vague")
@@ -126,10 +126,35 @@ def violations(course: CourseInfo, conditions: dict[str, Any], usd_per: Callable
     return out
 
 
+# The order in which the bot tries dropping a condition when nothing fits (its toggles, then the place,
+# then the rest as understood): see ``bot.dialogue.flows.goals``.
+_DROP_ORDER = {"free": 0, "max_cost": 0, "delivery": 1, "schedule": 2, "province": 3, "country": 3}
+
+
+def without(recommender: Recommender, item: EvalItem, rec: Recommendation, variant: str) -> list[Result]:
+    """What the learner is shown when nothing fits, as the bot shows it: for each condition understood
+    from the goal, the best course once that one condition is dropped ("Without 'weekends': Tailoring"),
+    when it is about the goal; at most :data:`MAX_ALTERNATIVES`."""
+    out: list[Result] = []
+    kinds = sorted(dict.fromkeys(c.kind for c in rec.goal.constraints), key=lambda k: _DROP_ORDER.get(k, 9))
+    for kind in kinds:
+        alt = recommender.recommend(item.text, Filters.from_dict(item.filters), top_k=1, method=variant,
+                                    ignore=frozenset({kind}))
+        if alt.results and alt.results[0].match_level == STRONG and \
+                all(r.course.id != alt.results[0].course.id for r in out):
+            out.append(alt.results[0])
+        if len(out) == MAX_ALTERNATIVES:
+            break
+    return out
+
+
 def evaluate(recommender: Recommender, items: list[EvalItem], variants: tuple[str, ...] = VARIANTS,
-             progress: Callable[[int], None] | None = None) -> dict[str, dict[str, dict[str, float]]]:
+             progress: Callable[[int], None] | None = None,
+             alternatives: bool = True) -> dict[str, dict[str, dict[str, float]]]:
     """variant → group ("km", "vi", "en", "all", "tag:<tag>") → metric → value (means and shares; the
-    counts "n", "n_match", "violations" and "empty" as counts)."""
+    counts "n", "n_match", "violations", "empty" and "without" as counts). With ``alternatives``, a goal
+    that gets no list is scored on the "without X" courses the bot then names (``without``: goals
+    answered so), since that is what the learner sees; their broken condition is not a violation."""
     known = {f"{c.provider}:{c.code}" for c in recommender.snapshot.courses}
     for item in items:
         missing = [key for key in [*item.relevant, *item.topic_only] if key not in known]
@@ -142,8 +167,9 @@ def evaluate(recommender: Recommender, items: list[EvalItem], variants: tuple[st
         for item in items:
             rec = recommender.recommend(item.text, Filters.from_dict(item.filters), top_k=10, method=variant)
             shown = [r for r in rec.results if r.match_level != "none"]  # what the learner is shown as a match
-            ranked = [f"{r.course.provider}:{r.course.code}" for r in shown]
-            scores: dict[str, float] = {"n": 1}
+            offered = without(recommender, item, rec, variant) if alternatives and not shown and not rec.vague else []
+            ranked = [f"{r.course.provider}:{r.course.code}" for r in shown or offered]
+            scores: dict[str, float] = {"n": 1, "without": float(bool(offered))}
             if item.expect == "match":
                 scores.update({"n_match": 1, "ndcg@10": ndcg_at(ranked, item.relevant),
                                "recall@5": recall_at(ranked, item.relevant), "mrr": mrr_at(ranked, item.relevant),
@@ -164,7 +190,8 @@ def evaluate(recommender: Recommender, items: list[EvalItem], variants: tuple[st
 def _means(s: dict[str, float]) -> dict[str, float]:
     """Means over the goals each metric is about; counts stay counts."""
     out = {"n": s["n"], "n_match": s.get("n_match", 0.0), "violations": s.get("violations", 0.0),
-           "empty": s.get("empty", 0.0), "top_unrelated": s.get("top_unrelated", 0.0) / s["n"]}
+           "empty": s.get("empty", 0.0), "without": s.get("without", 0.0),
+           "top_unrelated": s.get("top_unrelated", 0.0) / s["n"]}
     for metric in ("ndcg@10", "recall@5", "mrr", "no_relevant@5"):
         out[metric] = s.get(metric, 0.0) / s["n_match"] if s.get("n_match") else float("nan")
     return out
@@ -180,8 +207,8 @@ def format_table(results: dict[str, dict[str, dict[str, float]]], groups_only: b
     order = {"km": 0, "vi": 1, "en": 2, "all": 3}
     groups.sort(key=lambda g: (order.get(g, 4), g))
     lines = ["| goals | n | with a match | variant | nDCG@10 | Recall@5 | MRR | no match in top 5 | top unrelated "
-             "| violations in top 5 | empty |",
-             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| violations in top 5 | empty | only “without X” |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
 
     def share(value: float) -> str:
         return "–" if math.isnan(value) else f"{100 * value:.0f} %"
@@ -195,7 +222,8 @@ def format_table(results: dict[str, dict[str, dict[str, float]]], groups_only: b
                 m = per_group[g]
                 lines.append(f"| {g} | {int(m['n'])} | {int(m['n_match'])} | {variant} | {mean(m['ndcg@10'])} "
                              f"| {mean(m['recall@5'])} | {mean(m['mrr'])} | {share(m['no_relevant@5'])} "
-                             f"| {share(m['top_unrelated'])} | {int(m['violations'])} | {int(m['empty'])} |")
+                             f"| {share(m['top_unrelated'])} | {int(m['violations'])} | {int(m['empty'])} "
+                             f"| {int(m.get('without', 0))} |")
     return "\n".join(lines)
 
 

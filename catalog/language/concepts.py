@@ -45,6 +45,7 @@ class Concept:
     labels: dict[str, tuple[str, ...]]  # km, vi, en
     variants: tuple[str, ...]
     related: tuple[str, ...]
+    broader: tuple[str, ...] = ()  # the more general occupations this one is a kind of (truck driver: driver)
 
     @property
     def occupation(self) -> bool:
@@ -103,6 +104,10 @@ class Thesaurus:
             for other in concept.related:
                 self._links.setdefault(concept.id, set()).add(other)
                 self._links.setdefault(other, set()).add(concept.id)
+        self._narrower: dict[str, set[str]] = {}  # occupation → the kinds of it
+        for concept in concepts:
+            for general in concept.broader:
+                self._narrower.setdefault(general, set()).add(concept.id)
         # Skills that many occupations need (running a small business, customer service, safety at work)
         # say little about any one of them: a course about one is not "related" to every such occupation.
         self._cross_cutting = {cid for cid, links in self._links.items()
@@ -171,12 +176,16 @@ class Thesaurus:
             return False
 
         about = {cid for cid, places in spans.items() if not all(covered(cid, w) for w in places)}
+        # a kind of work named anywhere is what a general word for it means ("a truck licence … to drive")
+        about -= {cid for cid in about if self._narrower.get(cid, set()) & about}
         mentioned = _outside(matches) | about
         # "learn men's haircuts to open a shop": a skill every trade needs is what the goal is about
         # only when it names nothing else (a course that teaches it as well keeps it: ``side_skills``).
         return mentioned, about if side_skills else (about - self._cross_cutting) or about
 
     def _broader(self, cid: str, other: str) -> bool:
+        if other in self._narrower.get(cid, ()):
+            return True
         if other not in self._links.get(cid, ()) or other in self._cross_cutting:
             return False
         if cid.startswith("occ.") != other.startswith("occ."):
@@ -220,7 +229,8 @@ def thesaurus() -> Thesaurus:
     raw: dict[str, Any] = json.loads(text)
     return Thesaurus([Concept(c["id"], tuple(c.get("fields") or ()),
                               {lang: tuple(c.get(lang) or ()) for lang in ("km", "vi", "en")},
-                              tuple(c.get("variants") or ()), tuple(c.get("related") or ()))
+                              tuple(c.get("variants") or ()), tuple(c.get("related") or ()),
+                              tuple(c.get("broader") or ()))
                       for c in raw["concepts"]],
                      [w for words_ in (raw.get("generic") or {}).values() for w in words_],
                      f"{TAGGER_VERSION}:{hashlib.sha256(text.encode()).hexdigest()[:12]}")

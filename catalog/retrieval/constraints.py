@@ -297,7 +297,7 @@ TOPIC_PRONE = frozenset({"delivery", "schedule"})
 _SITUATION_BEFORE = re.compile(r"(?:(?<![a-z])(?<!hoc )lam(?![a-z])|" + "|".join(  # làm: work, not học làm
     rf"(?<![a-z]){re.escape(fold(w))}" + ("(?![a-z])" if fold(w).isascii() else "") for w in (
         "work", "works", "working", "worked", "job", "sell", "sells", "selling", "sold", "play", "plays",
-        "playing", "buy", "buying", "earn", "earning", "money", "stay", "đi làm", "làm việc", "làm ca", "bán",
+        "playing", "buy", "buying", "earn", "earning", "money", "stay", "đi làm", "làm việc", "làm ca", "bán", "chạy",
         "chơi", "mua", "kiếm",
         "ở nhà", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី", "រកលុយ", "រកប្រាក់", "នៅផ្ទះ", "រត់")) + ")")
 _SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(

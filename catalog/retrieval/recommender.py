@@ -49,6 +49,7 @@ STRONG, WEAK, NONE = "strong", "weak", "none"
 COVERED = 0.5  # without a concept, a course's words must carry this share of the goal's (idf-weighted)
 GENERIC_SHARE = 0.25  # a goal made only of words in more courses than this names no work ("job", "learn")
 DENSE_ALONE = 0.86  # cosine at which meaning alone, with no shared word or concept, counts as a match
+MAX_ALTERNATIVES = 3  # "without X: course" lines when nothing fits (the bot's answer, and the evaluation's)
 CONCEPT_ONLY = 0.5  # a course found only through a shared concept ranks below every scored candidate
 RECENT_GOALS = 256
 RRF_K = 60

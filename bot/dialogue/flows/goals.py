@@ -20,14 +20,13 @@ from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.text import script_language
 from catalog.retrieval.constraints import Constraint, Filters, clip_goal, parse_goal
-from catalog.retrieval.recommender import MAX_TOP, Result
+from catalog.retrieval.recommender import MAX_ALTERNATIVES, MAX_TOP, Result
 
 FLOW = Flow("r", "goal and results")
 PAGE_SIZE = 4
 PAGES = MAX_TOP // PAGE_SIZE
 PROVINCES_PER_PAGE = 10
 GOAL_ECHO = 100  # characters of the goal repeated above the results
-MAX_ALTERNATIVES = 3  # "without X: course" lines when nothing fits
 # Refinement toggles, and the kinds of constraint understood from the goal that each one replaces.
 TOGGLES = {"free": ("free", "max_cost"), "online": ("delivery",), "weekends": ("schedule",)}
 DROPPABLE = ("free", "max_cost", "province", "country", "delivery", "schedule", "languages", "women", "age")

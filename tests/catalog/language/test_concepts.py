@@ -21,6 +21,7 @@ def test_file_is_well_formed():
         assert c["id"].split(".", 1)[0] in ("occ", "skill"), c["id"]
         assert c["km"] and c["vi"] and c["en"], c["id"]  # a label in every language
         assert set(c["related"]) <= set(ids), c["id"]
+        assert set(c.get("broader") or ()) <= {i for i in ids if i.startswith("occ.")}, c["id"]
         assert set(c["fields"]) <= set(SECTORS), c["id"]
 
 
@@ -128,3 +129,11 @@ def test_learning_to_weld_is_not_learning_korean():
 
 def test_courses_are_tagged_by_what_they_write_not_by_near_spellings():
     assert thesaurus().tag_course(["ខមភ្យូទ័រ"], [], []) == []  # a goal's slip is forgiven, a course's is not
+
+
+def test_a_kind_of_work_named_anywhere_is_what_the_general_word_means():
+    words = thesaurus()
+    assert words.find_specific("truck driving licence C, I want to be a driver")[1] == {"occ.truck_driver"}
+    assert words.find_specific("Where can I learn to drive excavator? the dam needs drivers")[1] == {
+        "occ.heavy_equipment_operator"}
+    assert words.find_specific("I want to be a driver")[1] == {"occ.driver"}
