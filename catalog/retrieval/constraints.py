@@ -20,8 +20,9 @@ from catalog.errors import InputError
 from catalog.language.clauses import about_others, first_wish, refusals, wish_start, wishes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
-from catalog.language.text import fold, guess_language, normalize
+from catalog.language.text import fold, guess_language, has_khmer, normalize
 from catalog.language.text import phrases_pattern as _alt
+from catalog.language.tokens import words as words_of
 
 MAX_GOAL_CHARS = 1000
 
@@ -205,10 +206,10 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                                                 "học trực tiếp", "tại lớp", "រៀនផ្ទាល់", "នៅថ្នាក់")),
         ("schedule", ("weekends",), ("weekend", "weekends", "on weekends", "saturday", "saturdays", "sunday",
                                      "sundays", "cuối tuần", "thứ bảy", "thứ 7", "chủ nhật", "ចុងសប្តាហ៍",
-                                     "ថ្ងៃសៅរ៍", "ថ្ងៃអាទិត្យ", "សៅរ៍អាទិត្យ",
-                                     # a day off is, for most, at the weekend
-                                     "day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់",
-                                     "ថ្ងៃសម្រាក")),
+                                     "ថ្ងៃសៅរ៍", "ថ្ងៃអាទិត្យ", "សៅរ៍អាទិត្យ")),
+        ("schedule", ("weekdays",), ("monday", "tuesday", "wednesday", "thursday", "friday", "thứ 2", "thứ hai",
+                                     "thứ 3", "thứ ba", "thứ 4", "thứ tư", "thứ 5", "thứ năm", "thứ 6", "thứ sáu",
+                                     "ថ្ងៃច័ន្ទ", "ថ្ងៃអង្គារ", "ថ្ងៃពុធ", "ថ្ងៃព្រហស្បតិ៍", "ថ្ងៃសុក្រ")),
         ("schedule", ("evenings",), ("evening", "evenings", "at night", "night class", "night classes",
                                      "after work", "buổi tối", "ca tối", "ban đêm", "học tối", "sau giờ làm",
                                      "tan ca", "tan làm", "giờ tối", "ពេលល្ងាច", "ពេលយប់", "វេនល្ងាច", "វេនយប់",
@@ -243,6 +244,10 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("country", "VN", ("in vietnam", "in viet nam", "vietnam", "việt nam", "វៀតណាម", "យួន")),
     )
 )
+# A day off is when a learner can study: at the weekend for most, on the weekday they name if they do
+# ("ngày nghỉ của mình là thứ 2"); it tells availability, never the situation, whatever work comes before.
+_KH_POOR = re.compile("ក្រ(?![\u17b6-\u17d3\u17dd]|\u17d2)")
+_DAY_OFF = re.compile(_alt("day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់", "ថ្ងៃសម្រាក"))
 # Implicit cost: a learner who has no money for fees wants free courses (one tap removes the condition).
 # Said in many ways, so read as a lack before money ("no money", "ko có tiền", "គ្មានលុយបង់"), money
 # before too much or out of reach ("học phí cao quá", "fees too high", "ថ្លៃធ្វើដំណើរក៏គ្មាន") or an idiom
@@ -278,6 +283,7 @@ _CHEAP = re.compile(_alt("cheap", "cheaper", "low cost", "low-cost", "affordable
 # only online; about the means of study, so it needs no study word nearby ("learn computer basics but I
 # only have a phone", "I can't leave the village").
 _REMOTE_ONLY = re.compile(_alt(
+    "phone is all i have", "all i have is a phone", "all i have is my phone", "only my phone",
     "can't leave", "cannot leave", "cant leave", "can't travel", "cannot travel", "too far", "far from town",
     "không đi được", "đi lại khó", "xa quá", "xa lắm", "ko đi được", "ទៅមកមិនរួច", "ទៅមិនរួច", "ឆ្ងាយពេក",
     "ឆ្ងាយណាស់", "ធ្វើដំណើរមិនរួច",
@@ -305,6 +311,7 @@ _SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(
     "job", "jobs", "work", "market", "markets", "stall", "trò chơi", "cửa hàng", "chợ", "kinh doanh", "khách",
     "ហ្គេម", "ហាង", "អតិថិជន", "ការងារ", "ផ្សារ") + ")")
 _STUDY = re.compile(_alt(
+    "must be", "has to be", "only", "chỉ", "phải", "មានតែ", "ត្រូវតែ",  # what they can take ("must be online")
     "learn", "learning", "study", "studying", "course", "courses", "class", "classes", "training", "train",
     "lesson", "lessons", "certificate", "skill", "skills", "học", "khóa", "lớp", "đào tạo", "រៀន", "វគ្គ",
     "ថ្នាក់", "បណ្តុះបណ្តាល", "សិក្សា", "ជំនាញ"))
@@ -481,12 +488,20 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
             if _about_situation(kind, folded, m.start(), m.end(), story_end, base):
                 continue
             take(kind, value, m)
+    if not any(c.kind == "schedule" for c in constraints):
+        for m in _DAY_OFF.finditer(folded):
+            take("schedule", ("weekends",), m)
+            break
     if not any(c.kind == "delivery" for c in constraints):
         for m in _REMOTE_ONLY.finditer(folded):
             take("delivery", ("online",), m)
             break
     if not any(c.kind == "free" for c in constraints) and not _CHEAP.search(folded):
-        for m in _NO_MONEY.finditer(folded):
+        poor = _KH_POOR.search(folded) if has_khmer(folded) and "ក្រ" in words_of(folded, folded=True) else None
+        if poor:  # ក្រ (poor) is a word of its own here, not the start of ក្រុម or ក្រណាត់
+            spans.append(poor.span())
+            constraints.append(Constraint("free", True, base[poor.start():poor.end()].strip(), implied=True))
+        for m in [] if poor else _NO_MONEY.finditer(folded):
             cues = [(m.start(g), m.end(g)) for g in "abcde" if m.group(g)]
             if not any(s < e2 and s2 < e for s, e in spans for s2, e2 in cues):
                 spans.extend(cues)  # the words between ("học phí khóa hàn cao quá") may be the topic
@@ -515,4 +530,8 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     order = {c: i for i, c in enumerate(("free", "max_cost", "province", "country", "delivery", "schedule",
                                          "languages", "women", "age"))}
     constraints.sort(key=lambda c: order.get(c.kind, 99))
+    unique: dict[tuple[str, str], Constraint] = {}  # the same condition said twice ("online, on my phone") is one
+    for c in constraints:
+        unique.setdefault((c.kind, repr(c.value)), c)
+    constraints = list(unique.values())
     return ParsedGoal(text=clean, language=language, query=query, constraints=constraints, request=request)

@@ -258,3 +258,18 @@ def test_a_shift_told_before_the_wish_is_the_situation_even_in_one_khmer_clause(
 def test_a_budget_said_as_what_one_can_pay():
     assert _kinds("bridal make up, budget around $200")["max_cost"] == {"amount": 200, "currency": "USD"}
     assert _kinds("learn pottery, can pay 200,000 riel")["max_cost"] == {"amount": 200_000, "currency": "KHR"}
+
+
+def test_a_day_off_is_when_one_can_study_and_a_named_weekday_says_which():
+    assert _kinds("ខ្ញុំធ្វើការ៦ថ្ងៃ មានតែថ្ងៃឈប់មួយ ចង់រៀនធ្វើសក់នៅថ្ងៃនោះបានអត់")["schedule"] == ("weekends",)
+    assert _kinds("ngay nghi cua minh la thu 2, co lop nau an nao day vao hom do ko")["schedule"] == ("weekdays",)
+
+
+def test_khmer_poor_as_a_word_of_its_own():
+    assert _kinds("ម្តាយវាក្រ ចង់ឲ្យវារៀនជាងឡាន").get("free") is True
+    assert "free" not in _kinds("ខ្ញុំចង់រៀនធ្វើការងារក្រុម") and "free" not in _kinds("ខ្ញុំចង់រៀនក្រណាត់")
+
+
+def test_a_condition_said_twice_is_one():
+    goal = parse_goal("video editing capcut for my youtube channel, must be 100% online on phone", gazetteer())
+    assert [c.kind for c in goal.constraints] == ["delivery"]
