@@ -137,3 +137,7 @@ def test_a_kind_of_work_named_anywhere_is_what_the_general_word_means():
     assert words.find_specific("Where can I learn to drive excavator? the dam needs drivers")[1] == {
         "occ.heavy_equipment_operator"}
     assert words.find_specific("I want to be a driver")[1] == {"occ.driver"}
+
+
+def test_a_trade_named_with_two_crafts_is_both():
+    assert {"occ.electrician", "occ.plumber"} <= thesaurus().find_specific("muon hoc them nghe dien nuoc")[1]
