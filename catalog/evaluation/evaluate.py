@@ -9,8 +9,8 @@ Dataset: JSON Lines, one goal per line::
 answer is (``expect``: "match", or "none" when no course in the catalog fits, or "vague" when the goal
 names no work), which courses are on the topic but miss a condition (``topic_only``), the conditions the
 goal states (``conditions``: province (one, or a list of acceptable ones), free, max_cost, schedule,
-delivery, age, country, women) and what the
-learner told about themselves (``profile``: gender, age), which the bot passes as filters.
+delivery, age, country, women) and what the learner told about themselves (``profile``: gender, age),
+which the bot passes as filters.
 
 Metrics, per language: nDCG@10 with gain 2^grade - 1, Recall@5 over all graded courses and MRR@10
 (over goals with a relevant course); the share of those goals with no relevant course in the top 5;

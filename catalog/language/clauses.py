@@ -25,8 +25,8 @@ def _words(*phrases: str) -> re.Pattern[str]:
 
 _SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?![a-z])|ប៉ុន្តែ"
                     r"|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])")
-# a space between Khmer words ends a sentence too, unless a list goes on ("ធ្វើក្រចក និងផាត់មុខ")
 STORY_CHARS = 30  # text before the wish word in its sentence longer than this is a story, not who wishes
+# a space between Khmer words ends a sentence too, unless a list goes on ("ធ្វើក្រចក និងផាត់មុខ")
 _SENTENCE = re.compile(r"[.!?\n។៕]+|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])(?!និង|ឬ|ដូចជា|ជាមួយ|រួមទាំង|ព្រមទាំង)")
 _WISH = _words(
     "want", "wants", "wanna", "would like", "i'd like", "id like", "like to learn", "hope", "hoping", "wish",

@@ -158,7 +158,8 @@ class Thesaurus:
         "motorbike mechanic" is not any mechanic); an occupation is broader than a skill it needs, of two
         linked occupations or two linked skills the one with more links. Concepts mentioned apart
         ("caregiving in Japan, and Japanese") are all kept, except a skill every trade needs (running a
-        small business) beside something more specific."""
+        small business) beside something more specific, and a general occupation when a kind of it is
+        named anywhere (``broader`` in the data: "truck licence … I want to be a driver" is truck driving)."""
         matches = self._matches(text, near)
         spans: dict[str, list[tuple[int, int, int]]] = {}
         for cid, where in matches:

@@ -26,6 +26,8 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 
 class Speller:
+    """Mends long words a slip away from a target word (the thesaurus's English words)."""
+
     def __init__(self, targets: Iterable[str]) -> None:
         self._by_first: dict[str, list[str]] = {}
         for word in sorted({w.lower() for w in targets if w.isascii() and w.isalpha()}):
