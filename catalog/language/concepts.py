@@ -34,7 +34,7 @@ from catalog.language.tokens import tokenize, words, words_with_spans
 
 MAX_LABEL_WORDS = 8
 CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
-TAGGER_VERSION = 3  # bump when the matching itself changes (the data's hash covers the data)
+TAGGER_VERSION = 4  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 
 

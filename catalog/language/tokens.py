@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from catalog.language.text import fold
 
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
 
 _KHMER_RUN = re.compile("[\u1780-\u17dd\u17e0-\u17e9\u19e0-\u19ff]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -99,7 +99,13 @@ def _khmer_words(run: str) -> list[str]:
     return [w for w in _segmenter(run) if w.strip() and w not in _KH_PUNCT]
 
 
+# -ing words that are not the verb they end in: "teach me" is not teaching, "the night market" not marketing
+_NO_STEM = frozenset({"marketing", "teaching"})
+
+
 def _stem(word: str) -> str:
+    if word in _NO_STEM:
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 5 and word.endswith("ing"):

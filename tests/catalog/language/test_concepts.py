@@ -96,6 +96,8 @@ def test_a_goal_is_about_its_most_specific_concepts(text, about):
     ("ខ្ញុំចង់ទៅធ្វើការនៅអូស្ត្រាលី", "occ.migrant_worker"),  # a destination without a concept of its own
     ("housemaid training to work in Singapore", "occ.migrant_worker"),
     ("muốn sang Đức làm việc", "occ.migrant_worker"),
+    ("I like teaching children", "occ.teacher"),
+    ("I want to learn online marketing", "skill.digital_marketing"),
 ])
 def test_finds_how_learners_say_it(text, concept):
     assert concept in thesaurus().find(text)
@@ -109,6 +111,8 @@ def test_finds_how_learners_say_it(text, concept):
     ("thợ sửa máy tính", "occ.mechanic"),
     ("ការបង្ការអគ្គិភ័យ", "skill.shrimp"),  # បង្ការ (prevent) is not បង្គា (shrimp)
     ("water-saving irrigation", "skill.personal_finance"),
+    ("Night market food stall, I want to learn new dishes", "skill.digital_marketing"),  # market ≠ marketing
+    ("can someone teach me repair hand tractor", "occ.teacher"),  # teach me ≠ teaching
 ])
 def test_an_everyday_word_is_not_a_concept(text, concept):
     assert concept not in thesaurus().find(text)
