@@ -248,6 +248,11 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
 # ("ngày nghỉ của mình là thứ 2"); it tells availability, never the situation, whatever work comes before.
 _KH_POOR = re.compile("ក្រ(?![\u17b6-\u17d3\u17dd]|\u17d2)")
 _DAY_OFF = re.compile(_alt("day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់", "ថ្ងៃសម្រាក"))
+# "Free" that is not about the course's fee: a freelancer, free wifi or delivery a shop offers.
+_FREE_OTHER = re.compile(_alt(
+    "freelance", "free lance", "freelancer", "free lancer", "freelancing", "free wifi", "free wi-fi",
+    "free delivery", "free shipping", "freeship", "free ship", "giao hàng free", "ship free", "wifi free",
+    "ដឹកជូនហ្វ្រី", "ដឹកជូនឥតគិតថ្លៃ", "ដឹកហ្វ្រី", "វ៉ាយហ្វាយហ្វ្រី"))
 # Implicit cost: a learner who has no money for fees wants free courses (one tap removes the condition).
 # Said in many ways, so read as a lack before money ("no money", "ko có tiền", "គ្មានលុយបង់"), money
 # before too much or out of reach ("học phí cao quá", "fees too high", "ថ្លៃធ្វើដំណើរក៏គ្មាន") or an idiom
@@ -479,8 +484,11 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         # motorbikes. I want to learn more"), unless the wish is to leave it ("… I want another job"),
         # and except what it tells about others ("My friends went to Thailand").
         others, focus = about_others(folded, focus), 0
+    not_free = [m.span() for m in _FREE_OTHER.finditer(folded)]
     for kind, value, pattern in _SIMPLE:
         for m in pattern.finditer(folded):
+            if kind == "free" and any(s <= m.start() < e for s, e in not_free):
+                continue  # "free" that is about something else: "freelance", "free wifi for customers"
             if kind in TOPIC_PRONE:
                 about = words.find_specific(base)[1] if about is None else about
                 if about - words.find_specific(base[: m.start()] + " " + base[m.end():])[1]:

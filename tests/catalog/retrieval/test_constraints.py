@@ -273,3 +273,10 @@ def test_khmer_poor_as_a_word_of_its_own():
 def test_a_condition_said_twice_is_one():
     goal = parse_goal("video editing capcut for my youtube channel, must be 100% online on phone", gazetteer())
     assert [c.kind for c in goal.constraints] == ["delivery"]
+
+
+@pytest.mark.parametrize("goal", ["mình làm free lance dịch Anh Việt, muốn học thêm làm phụ đề video",
+                                  "how to set up free wifi with login page for my coffee shop customers",
+                                  "ហាងខ្ញុំលក់គ្រឿងសំអាង ដឹកជូនហ្វ្រី ចង់រៀនធ្វើបញ្ជីស្តុកក្នុងExcel"])
+def test_free_about_something_else_is_no_fee_condition(goal):
+    assert "free" not in _kinds(goal)
