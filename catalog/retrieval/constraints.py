@@ -246,13 +246,14 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
 )
 # A day off is when a learner can study: at the weekend for most, on the weekday they name if they do
 # ("ngày nghỉ của mình là thứ 2"); it tells availability, never the situation, whatever work comes before.
-_KH_POOR = re.compile("ក្រ(?![\u17b6-\u17d3\u17dd]|\u17d2)")
 _DAY_OFF = re.compile(_alt("day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់", "ថ្ងៃសម្រាក"))
 # "Free" that is not about the course's fee: a freelancer, free wifi or delivery a shop offers.
 _FREE_OTHER = re.compile(_alt(
     "freelance", "free lance", "freelancer", "free lancer", "freelancing", "free wifi", "free wi-fi",
     "free delivery", "free shipping", "freeship", "free ship", "giao hàng free", "ship free", "wifi free",
     "ដឹកជូនហ្វ្រី", "ដឹកជូនឥតគិតថ្លៃ", "ដឹកហ្វ្រី", "វ៉ាយហ្វាយហ្វ្រី"))
+# Khmer ក្រ (poor), as a whole syllable; counted only where the segmenter also makes it a word of its own.
+_KH_POOR = re.compile("ក្រ(?![\u17b6-\u17d3\u17dd]|\u17d2)")
 # Implicit cost: a learner who has no money for fees wants free courses (one tap removes the condition).
 # Said in many ways, so read as a lack before money ("no money", "ko có tiền", "គ្មានលុយបង់"), money
 # before too much or out of reach ("học phí cao quá", "fees too high", "ថ្លៃធ្វើដំណើរក៏គ្មាន") or an idiom
@@ -292,7 +293,7 @@ _REMOTE_ONLY = re.compile(_alt(
     "can't leave", "cannot leave", "cant leave", "can't travel", "cannot travel", "too far", "far from town",
     "không đi được", "đi lại khó", "xa quá", "xa lắm", "ko đi được", "ទៅមកមិនរួច", "ទៅមិនរួច", "ឆ្ងាយពេក",
     "ឆ្ងាយណាស់", "ធ្វើដំណើរមិនរួច",
-    "only phone", "only a phone", "only have phone", "only have a phone", "only my phone", "only smartphone",
+    "only phone", "only a phone", "only have phone", "only have a phone", "only smartphone",
     "no laptop", "no computer", "don't have laptop", "don't have a laptop", "dont have laptop", "dont have a laptop",
     "don't have a computer", "dont have computer", "don't have computer", "do not have a computer",
     "chỉ có điện thoại", "chỉ có đt", "chỉ có cái điện thoại", "không có máy tính", "ko có máy tính",
