@@ -192,10 +192,13 @@ class KhmerNear(Generic[T]):
                 sound += sounds[b]
                 if len(sound) > self._longest:
                     break
+                candidates = self._by_sound.get(sound, ())
+                if not candidates:
+                    continue
                 written = run[starts[a]:starts[b + 1]]
+                typed = _khmer_loose(written)
                 allowed = (len(sound) >= NEAR_VOWEL_SOUNDS) + (len(sound) >= NEAR_LONG_SOUNDS)
-                for label, loose, value in self._by_sound.get(sound, ()):
-                    if label != written and Levenshtein.distance(
-                            loose, _khmer_loose(written), score_cutoff=allowed) <= allowed:
+                for label, loose, value in candidates:
+                    if label != written and Levenshtein.distance(loose, typed, score_cutoff=allowed) <= allowed:
                         out.append((starts[a], starts[b + 1], value))
         return out

@@ -20,7 +20,7 @@ from catalog.errors import InputError
 from catalog.language.clauses import about_others, first_wish, refusals, wish_start, wishes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
-from catalog.language.text import fold, guess_language, has_khmer, normalize
+from catalog.language.text import fold, guess_language, normalize
 from catalog.language.text import phrases_pattern as _alt
 from catalog.language.tokens import words as words_of
 
@@ -326,10 +326,10 @@ SITUATION_WINDOW = 14  # characters before a condition word searched for a work 
 SHORT_GOAL_WORDS = 6
 
 
-def _about_situation(kind: str, folded: str, start: int, end: int, focus: int, written: str) -> bool:
+def _about_situation(kind: str, folded: str, start: int, end: int, story_end: int, written: str) -> bool:
     """True when the condition word at ``folded[start:end]`` is the learner's situation, not a wish;
-    ``focus`` is where the request starts (a story comes before it); ``written`` is the text as typed,
-    position for position (tone marks tell "học được", can study, from "học dược", pharmacy)."""
+    ``story_end`` is where the story ends (its first wish clause, or wish word if later); ``written`` is
+    the text as typed, position for position (tone marks tell "học được", can study, from "học dược", pharmacy)."""
     if kind not in TOPIC_PRONE:
         return False
     before = folded[max(0, start - SITUATION_WINDOW):start]
@@ -338,7 +338,7 @@ def _about_situation(kind: str, folded: str, start: int, end: int, focus: int, w
     clauses = [0, *(m.end() for m in _CLAUSE.finditer(folded)), len(folded) + 1]
     lo = max(c for c in clauses if c <= start)
     hi = min(c for c in clauses if c > start)
-    if start < max(focus, first_wish(folded)) and (
+    if start < story_end and (
             _SITUATION_BEFORE.search(folded[lo:start])
             or any(c.startswith("occ.") for c in thesaurus().find(written[lo:start]))):
         return True  # in the story, after what they do: "Mình bán xôi ở chợ vào cuối tuần, muốn học …",
@@ -477,6 +477,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     # A goal that tells a story first ("I work at night in a factory. I want to learn sewing"): its
     # request starts at the first wish; how and when to study, and what to learn, are read from there.
     story_end = focus = wish_start(folded)
+    story_told = max(story_end, first_wish(folded))  # also before the first wish word of one long clause
     about: set[str] | None = None  # what the whole goal is about, found when a condition word needs it
     others: list[tuple[int, int]] = []
     if focus and not words.find(base[focus:]) and words.find(base[:focus]) and (
@@ -494,7 +495,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 about = words.find_specific(base)[1] if about is None else about
                 if about - words.find_specific(base[: m.start()] + " " + base[m.end():])[1]:
                     continue  # part of what the learner wants to learn ("online selling"), not how
-            if _about_situation(kind, folded, m.start(), m.end(), story_end, base):
+            if _about_situation(kind, folded, m.start(), m.end(), story_told, base):
                 continue
             take(kind, value, m)
     if not any(c.kind == "schedule" for c in constraints):
@@ -506,7 +507,8 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
             take("delivery", ("online",), m)
             break
     if not any(c.kind == "free" for c in constraints) and not _CHEAP.search(folded):
-        poor = _KH_POOR.search(folded) if has_khmer(folded) and "ក្រ" in words_of(folded, folded=True) else None
+        poor = _KH_POOR.search(folded)
+        poor = poor if poor and "ក្រ" in words_of(folded, folded=True) else None  # segment only when needed
         if poor:  # ក្រ (poor) is a word of its own here, not the start of ក្រុម or ក្រណាត់
             spans.append(poor.span())
             constraints.append(Constraint("free", True, base[poor.start():poor.end()].strip(), implied=True))
