@@ -32,7 +32,16 @@ from typing import Any
 from catalog.errors import InputError
 from catalog.jsonl import read_jsonl
 from catalog.retrieval.constraints import Filters
-from catalog.retrieval.recommender import MAX_ALTERNATIVES, STRONG, CourseInfo, Recommendation, Recommender, Result
+from catalog.retrieval.recommender import (
+    MAX_ALTERNATIVES,
+    PLACE_ALTERNATIVES,
+    STRONG,
+    CourseInfo,
+    Recommendation,
+    Recommender,
+    Result,
+    elsewhere,
+)
 
 VARIANTS = ("lexical", "dense", "rrf", "weighted")
 EXPECTS = ("match", "none", "vague")
@@ -134,18 +143,18 @@ _DROP_ORDER = {"free": 0, "max_cost": 0, "delivery": 1, "schedule": 2, "province
 def without(recommender: Recommender, item: EvalItem, rec: Recommendation, variant: str) -> list[Result]:
     """What the learner is shown when nothing fits, as the bot shows it: for each condition understood
     from the goal, the best course once that one condition is dropped ("Without 'weekends': Tailoring"),
-    when it is about the goal; at most :data:`MAX_ALTERNATIVES`."""
+    when it is about the goal (the best few elsewhere for a place); at most :data:`MAX_ALTERNATIVES`."""
     out: list[Result] = []
     kinds = sorted(dict.fromkeys(c.kind for c in rec.goal.constraints), key=lambda k: _DROP_ORDER.get(k, 9))
     for kind in kinds:
-        alt = recommender.recommend(item.text, Filters.from_dict(item.filters), top_k=1, method=variant,
-                                    ignore=frozenset({kind}))
-        if alt.results and alt.results[0].match_level == STRONG and \
-                all(r.course.id != alt.results[0].course.id for r in out):
-            out.append(alt.results[0])
-        if len(out) == MAX_ALTERNATIVES:
+        place = kind in ("province", "country")
+        alt = recommender.recommend(item.text, Filters.from_dict(item.filters), method=variant,
+                                    top_k=PLACE_ALTERNATIVES if place else 1, ignore=frozenset({kind}))
+        found = elsewhere(alt.results) if place else [r for r in alt.results if r.match_level == STRONG]
+        out += [r for r in found if all(o.course.id != r.course.id for o in out)]
+        if len(out) >= MAX_ALTERNATIVES:
             break
-    return out
+    return out[:MAX_ALTERNATIVES]
 
 
 def evaluate(recommender: Recommender, items: list[EvalItem], variants: tuple[str, ...] = VARIANTS,

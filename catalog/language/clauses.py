@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from catalog.language.text import phrases_pattern
+from catalog.language.text import fold, phrases_pattern
 
 
 def _words(*phrases: str) -> re.Pattern[str]:
@@ -26,8 +26,9 @@ def _words(*phrases: str) -> re.Pattern[str]:
 _SPLIT = re.compile(r"[.!?;,:\n។៕]+|(?<![a-z])(?:but|nhưng|nhung|however)(?![a-z])|ប៉ុន្តែ"
                     r"|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])")
 STORY_CHARS = 30  # text before the wish word in its sentence longer than this is a story, not who wishes
-# a space between Khmer words ends a sentence too, unless a list goes on ("ធ្វើក្រចក និងផាត់មុខ")
-_SENTENCE = re.compile(r"[.!?\n។៕]+|(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])(?!និង|ឬ|ដូចជា|ជាមួយ|រួមទាំង|ព្រមទាំង)")
+# a space between Khmer words ends a sentence too, unless a list goes on ("ធ្វើក្រចក និងផាត់មុខ", "ជាងភ្លើង ឬ ជាងផ្សារ")
+_SENTENCE = re.compile(r"[.!?\n។៕]+|(?<=[\u1780-\u17ff])(?<!និង)(?<!ឬ)(?<!ដូចជា) +(?=[\u1780-\u17ff])"
+                       r"(?!និង|ឬ|ដូចជា|ជាមួយ|រួមទាំង|ព្រមទាំង)")
 _WISH = _words(
     "want", "wants", "wanna", "would like", "i'd like", "id like", "like to learn", "hope", "hoping", "wish",
     "interested", "looking for", "how can i", "how do i", "where can i", "can i learn", "can i study",
@@ -57,10 +58,52 @@ _OTHERS = _words(
 )
 
 
+# A clause that starts by saying it is about the past ("Before, I worked in Nha Trang", "trước mình làm ở …",
+# "năm ngoái em lên Bình Dương", "ពីមុនខ្ញុំធ្វើការនៅ…"); "trước nhà" (in front of the house) is not one.
+_PAST = re.compile(r"\s*(?:(?:i|we|em|e|mk|minh|toi|anh|chi|ខ្ញុំ|បង|អូន|នាងខ្ញុំ)\s*)?(?:" + phrases_pattern(
+    "used to", "before", "previously", "formerly", "in the past", "last year", "years ago", "truoc day", "truoc",
+    "hoi truoc", "ngay truoc", "nam ngoai", "nam truoc", "tung", "da tung", "ពីមុន", "កាលពីមុន", "ធ្លាប់",
+    "ឆ្នាំមុន", "ឆ្នាំទៅ", "កាលពីឆ្នាំមុន") + r")(?!\s*(?:nha|cua|cong|mat)(?![a-z]))")
+
+
 def _clauses(folded: str) -> list[tuple[int, int]]:
     starts = [0, *(m.end() for m in _SPLIT.finditer(folded))]
     bounds = [*(m.start() for m in _SPLIT.finditer(folded)), len(folded)]
     return [(s, e) for s, e in zip(starts, bounds, strict=True) if folded[s:e].strip()]
+
+
+# What the learning is for ("… to open a shop", "… để bán cho khách du lịch", "…ដើម្បីរកស៊ីខ្លួនឯង"), to the end
+# of its clause: the work named there is the purpose, not what to learn, when something else is named.
+_PURPOSE = _words("so that", "so i can", "in order to", "to open", "to start", "to sell", "to run", "for tourists",
+                  "de", "ដើម្បី")
+
+
+def past(folded: str) -> list[tuple[int, int]]:
+    """The clauses that tell the learner's past: a place there is where they were, not where they are
+    ("Before, I was …": the clause after a marker alone)."""
+    clauses = _clauses(folded)
+    out = []
+    for i, (s, e) in enumerate(clauses):
+        m = _PAST.match(folded, s)
+        if m:
+            out.append((s, clauses[i + 1][1] if not folded[m.end():e].strip() and i + 1 < len(clauses) else e))
+    return out
+
+
+def purposes(folded: str) -> list[tuple[int, int]]:
+    """From each purpose phrase to the end of its clause."""
+    ends = [e for _s, e in _clauses(folded)]
+    return [(m.start(), next((e for e in ends if e >= m.end()), len(folded))) for m in _PURPOSE.finditer(folded)]
+
+
+def without_purposes(text: str) -> str:
+    """``text`` with its purposes blanked ("learn to sew to sell to tourists" → "learn to sew")."""
+    folded = fold(text)
+    if len(folded) != len(text):  # not aligned (text that folding reshapes): keep it whole
+        return text
+    for start, end in reversed(purposes(folded)):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def about_others(folded: str, end: int) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from typing import Any
 from catalog.courses.fields import fields as field_table
 from catalog.courses.schema import COUNTRIES, CURRENCIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import InputError
-from catalog.language.clauses import about_others, first_wish, refusals, wish_start, wishes
+from catalog.language.clauses import about_others, first_wish, past, refusals, wish_start, wishes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
@@ -244,14 +244,29 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
         ("country", "VN", ("in vietnam", "in viet nam", "vietnam", "việt nam", "វៀតណាម", "យួន")),
     )
 )
+_SHE = re.compile(r"(?<![a-z])(?:she|her)(?![a-z])")
+_FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|i'm|im|me|my)(?![a-z])")
 # A day off is when a learner can study: at the weekend for most, on the weekday they name if they do
 # ("ngày nghỉ của mình là thứ 2"); it tells availability, never the situation, whatever work comes before.
 _DAY_OFF = re.compile(_alt("day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់", "ថ្ងៃសម្រាក"))
-# "Free" that is not about the course's fee: a freelancer, free wifi or delivery a shop offers.
+# "Free" that is not about the course's fee: a freelancer ("làm free"), free wifi or delivery a shop
+# offers, free time ("my boss gives me Sunday free", "free day", "rảnh"): when they can study, not what.
 _FREE_OTHER = re.compile(_alt(
     "freelance", "free lance", "freelancer", "free lancer", "freelancing", "free wifi", "free wi-fi",
     "free delivery", "free shipping", "freeship", "free ship", "giao hàng free", "ship free", "wifi free",
+    "làm free", "nhận free", "free time", "free day", "free days", "day free", "days free", "sunday free",
+    "saturday free", "weekend free", "evening free", "evenings free", "time free", "free in the evening",
+    "free on sunday", "free on sundays", "free on weekends", "free at night",
     "ដឹកជូនហ្វ្រី", "ដឹកជូនឥតគិតថ្លៃ", "ដឹកហ្វ្រី", "វ៉ាយហ្វាយហ្វ្រី"))
+# A woman who tells who she is in passing: her husband at the start of a clause ("Husband works in
+# Thailand", "chồng đi biển", "ប្តីទៅធ្វើការនៅកូរ៉េ"), or what she is after "I am" ("I am Cham muslim woman").
+_WOMAN_TOLD = re.compile(
+    r"(?:^|[.,;!?។\n]\s*|(?<=[\u1780-\u17ff]) +)(?P<w>(?:(?:and|my)\s+)?husband(?![a-z])"
+    r"|chong(?=\s+(?:em|toi|minh|chi|di|lam|bo|mat|da|dang|moi|o|chet|ko|khong|nhau)(?![a-z]))"
+    r"|ប្តី|ប្ដី|ស្វាមី)"
+    r"|(?P<i>(?<![a-z])(?:i am|i'm|im)\s+(?:a\s+|an\s+)?(?:[a-z]+\s+){0,3}"
+    r"(?:woman|girl|mother|mom|mum|wife|widow|lady|housewife)(?![a-z])"
+    r"|ស្វាមីខ្ញុំ)")
 # Khmer ក្រ (poor), as a whole syllable; counted only where the segmenter also makes it a word of its own.
 _KH_POOR = re.compile("ក្រ(?![\u17b6-\u17d3\u17dd]|\u17d2)")
 # Implicit cost: a learner who has no money for fees wants free courses (one tap removes the condition).
@@ -264,7 +279,7 @@ _LACK = _alt("no", "not enough", "don't have", "dont have", "do not have", "have
              "không đủ", "ko đủ", "k đủ", "thiếu", "hết", "គ្មាន", "អត់មាន", "អត់", "មិនមាន", "មិនទាន់មាន",
              "អត់ទាន់មាន", "ខ្វះ")
 _MONEY = _alt("money", "cash", "fee", "fees", "tuition", "savings", "tiền", "học phí", "kinh phí", "chi phí",
-              "lộ phí", "đồng nào", "លុយ", "ប្រាក់", "ថវិកា", "ថ្លៃរៀន", "ថ្លៃសិក្សា", "ថ្លៃវគ្គ", "ថ្លៃធ្វើដំណើរ")
+              "lộ phí", "đồng nào", "លុយ", "ប្រាក់", "ថវិកា", "ថ្លៃរៀន", "ថ្លៃសិក្សា", "ថ្លៃវគ្គ", "ថ្លៃធ្វើដំណើរ", "ថ្លៃសាលា")
 _OUT_OF_REACH = _alt("too expensive", "expensive", "too high", "too much", "đắt", "mắc", "cao quá", "cao lắm",
                      "không kham nổi", "kham không nổi", "không nổi", "ko nổi", "không đủ", "ថ្លៃពេក", "ថ្លៃណាស់",
                      "មិនរួច", "មិនកើត", "អត់រួច", "អត់មាន", "គ្មាន")
@@ -276,7 +291,10 @@ _IDIOMS = _alt("can't afford", "cannot afford", "can not afford", "cant afford",
                "nhà khó khăn", "mắc nợ", "nợ nần", "nghèo", "i'm poor", "i am poor", "im poor",
                "tiền đâu", "lấy đâu ra tiền", "không kham nổi", "គ្រួសារក្រ",
                "ក្រីក្រ", "ក្រណាស់", "ក្រលំបាក", "គ្មានលទ្ធភាពបង់", "បង់មិនរួច", "បង់មិនកើត", "ជំពាក់បំណុល", "ជាប់បំណុល", "ផ្ទះក្រ",
-               "មិនអស់លុយ", "គ្រួសារខ្ញុំក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ")
+               "មិនអស់លុយ", "គ្រួសារខ្ញុំក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ", "មិនអាចបង់", "អត់អាចបង់",
+               "ជំពាក់លុយ", "ជំពាក់គេ", "orphan", "orphanage", "mồ côi", "កំព្រា",
+               "không đóng nổi", "ko đóng nổi", "không trả nổi", "ko trả nổi", "lo không nổi", "ko lo nổi",
+               "không lo nổi")
 _NO_MONEY = re.compile(rf"(?P<a>{_LACK})[^.,!?;។\n]{{0,12}}?(?P<b>{_MONEY})"
                        rf"|(?P<c>{_MONEY})[^.,!?;។\n]{{0,16}}?(?P<d>{_OUT_OF_REACH})|(?P<e>{_IDIOMS})")
 _CHEAP = re.compile(_alt("cheap", "cheaper", "low cost", "low-cost", "affordable", "not expensive", "expensive course",
@@ -297,7 +315,9 @@ _REMOTE_ONLY = re.compile(_alt(
     "no laptop", "no computer", "don't have laptop", "don't have a laptop", "dont have laptop", "dont have a laptop",
     "don't have a computer", "dont have computer", "don't have computer", "do not have a computer",
     "chỉ có điện thoại", "chỉ có đt", "chỉ có cái điện thoại", "không có máy tính", "ko có máy tính",
-    "k có máy tính", "không có laptop", "ko có laptop", "không có máy", "មានតែទូរស័ព្ទ", "មានតែហ្វូន",
+    "k có máy tính", "không có laptop", "ko có laptop", "không có máy", "chỉ cần cái điện thoại",
+    "chỉ cần điện thoại", "chỉ cần đt", "cầm cái điện thoại", "cầm điện thoại", "không đi đâu được",
+    "ko đi đâu được", "k đi đâu được", "không đi học được", "ko đi học được", "មានតែទូរស័ព្ទ", "មានតែហ្វូន",
     "គ្មានកុំព្យូទ័រ", "អត់មានកុំព្យូទ័រ", "អត់មានកំុព្យូទ័រ", "គ្មានឡាបថប", "អត់មានឡាបថប"))
 # Condition words that are also part of topics: "online" in "online selling", "in class" in "classroom
 # assistant". Such a word is a condition only where no thesaurus concept needs it.
@@ -309,8 +329,8 @@ TOPIC_PRONE = frozenset({"delivery", "schedule"})
 _SITUATION_BEFORE = re.compile(r"(?:(?<![a-z])(?<!hoc )lam(?![a-z])|" + "|".join(  # làm: work, not học làm
     rf"(?<![a-z]){re.escape(fold(w))}" + ("(?![a-z])" if fold(w).isascii() else "") for w in (
         "work", "works", "working", "worked", "job", "sell", "sells", "selling", "sold", "play", "plays",
-        "playing", "buy", "buying", "earn", "earning", "money", "stay", "đi làm", "làm việc", "làm ca", "bán", "chạy",
-        "chơi", "mua", "kiếm",
+        "playing", "buy", "buying", "earn", "earning", "money", "stay", "run", "runs", "running", "đi làm",
+        "làm việc", "làm ca", "bán", "chạy", "chơi", "mua", "kiếm",
         "ở nhà", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី", "រកលុយ", "រកប្រាក់", "នៅផ្ទះ", "រត់")) + ")")
 _SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(
     "game", "games", "shop", "shops", "store", "business", "sales", "selling", "marketing", "customers",
@@ -498,6 +518,18 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
             if _about_situation(kind, folded, m.start(), m.end(), story_told, base):
                 continue
             take(kind, value, m)
+    if not any(c.kind == "women" for c in constraints):
+        told = _WOMAN_TOLD.search(folded)
+        if told:
+            cue = "w" if told.group("w") else "i"
+            spans.append(told.span(cue))
+            constraints.append(Constraint("women", True, base[told.start(cue):told.end(cue)]))
+        else:  # written for a girl or woman: "Any make-up course she could join?" (not "I … my mother, she …")
+            for s, e in wishes(folded):
+                m = _SHE.search(folded, s, e)
+                if m and not _FIRST_PERSON.search(folded, s, e):
+                    constraints.append(Constraint("women", True, base[m.start():m.end()]))
+                    break
     if not any(c.kind == "schedule" for c in constraints):
         for m in _DAY_OFF.finditer(folded):
             take("schedule", ("weekends",), m)
@@ -520,13 +552,17 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
             break
     places = [p for p in gaz.find(folded) if not any(s < p.end and p.start < e for s, e in spans)
               and (base is not clean or gaz.spelled_as(p.province, base[p.start:p.end].strip()))]
-    if places:
+    # Where they were ("Last year I went to Bình Dương …") is not where they are when they name that too;
+    # a place named only in the past is still theirs ("I used to sell vegetables in Battambang").
+    was = past(folded)
+    now = [p for p in places if not any(s <= p.start < e for s, e in was)] or places
+    if now:
         # Several places: the one in the request, not the one they come from ("from Prey Veng to Phnom
         # Penh"), the later one first ("làm ở Bình Dương ... về quê Đồng Tháp").
-        place = max(places, key=lambda p: (p.start >= focus, not _ORIGIN.search(folded[max(0, p.start - 8):p.start]),
-                                           p.start))
+        place = max(now, key=lambda p: (p.start >= focus, not _ORIGIN.search(folded[max(0, p.start - 8):p.start]),
+                                        p.start))
         constraints.append(Constraint("province", place.province.id, base[place.start:place.end].strip()))
-        spans.extend((p.start, p.end) for p in places)  # every place name is a place, not a topic
+    spans.extend((p.start, p.end) for p in places)  # every place name is a place, not a topic
     if any(c.kind == "province" for c in constraints):
         constraints = [c for c in constraints if c.kind != "country"]
     query = " " * focus + base[focus:]

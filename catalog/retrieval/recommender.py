@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, localized
 from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.errors import InputError
+from catalog.language.clauses import without_purposes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.spelling import english_speller
@@ -50,6 +51,9 @@ COVERED = 0.5  # without a concept, a course's words must carry this share of th
 GENERIC_SHARE = 0.25  # a goal made only of words in more courses than this names no work ("job", "learn")
 DENSE_ALONE = 0.86  # cosine at which meaning alone, with no shared word or concept, counts as a match
 MAX_ALTERNATIVES = 3  # "without X: course" lines when nothing fits (the bot's answer, and the evaluation's)
+# A place that stands in the way brings the best few courses elsewhere (a learner may move or travel to
+# study), any other condition its best course.
+PLACE_ALTERNATIVES = 3
 CONCEPT_ONLY = 0.5  # a course found only through a shared concept ranks below every scored candidate
 RECENT_GOALS = 256
 RRF_K = 60
@@ -436,7 +440,8 @@ class Recommender:
         words = thesaurus()
         # What the wish names, when it names something ("I want to fix motorbikes. … I help my mother sell
         # noodles"), else what the goal names.
-        concepts = frozenset(words.find_specific(parsed.request)[1] or words.find_specific(query)[1])
+        concepts = frozenset(words.find_specific(without_purposes(parsed.request))[1]
+                             or words.find_specific(parsed.request)[1] or words.find_specific(query)[1])
         if not concepts and all(words.generic(t) for t in goal_tokens if "_" not in t):
             goal_tokens = []  # nothing about a kind of work: only the conditions, if any, are a request
         if allowed and method != "lexical":
@@ -475,8 +480,13 @@ class Recommender:
         judge = Judge(snap, concepts, goal_tokens, dense, fused, syllables=parsed.language == "vi") \
             if goal_tokens else None
         # A Khmer or Vietnamese learner who names no place sees courses at home and online first; one who
-        # names a part of a province ("Vũng Tàu" in TP. Hồ Chí Minh) sees the courses there first.
-        home = (HOME_COUNTRY.get(lang) if home is None else home) or None
+        # names a part of a province ("Vũng Tàu" in TP. Hồ Chí Minh) sees the courses there first; one whose
+        # place was dropped ("nothing in Kep"), those of its country.
+        if home is None:
+            dropped = next((c.value for c in parsed.constraints if c.kind == "province"), None) \
+                if "province" in ignore else None
+            home = gazetteer().get(dropped).country if dropped else HOME_COUNTRY.get(lang)
+        home = home or None
         if final.province or final.country:
             home = None
         near = next((gazetteer().locality(c.value, c.text) for c in parsed.constraints
@@ -523,6 +533,14 @@ class Recommender:
                 reason = f"about {names}"
             results.append(Result(course, score, title, title_lang, match, reason, level, shared))
         return Recommendation(parsed, final, results, allowed, tuple(sorted(concepts)), vague)
+
+
+def elsewhere(results: list[Result]) -> list[Result]:
+    """The courses to offer once the place that stood in the way is dropped: those about the goal, in
+    the best one's country or online (a learner in Kep is offered Phnom Penh, not Ho Chi Minh City, too)."""
+    strong = [r for r in results if r.match_level == STRONG]
+    country = strong[0].course.country if strong else ""
+    return [r for r in strong if r.course.delivery == "online" or r.course.country in (country, "")]
 
 
 def load_snapshot(session: Session, settings: CatalogSettings) -> Snapshot:

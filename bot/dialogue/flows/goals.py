@@ -20,7 +20,7 @@ from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.text import script_language
 from catalog.retrieval.constraints import Constraint, Filters, clip_goal, parse_goal
-from catalog.retrieval.recommender import MAX_ALTERNATIVES, MAX_TOP, Result
+from catalog.retrieval.recommender import MAX_ALTERNATIVES, MAX_TOP, PLACE_ALTERNATIVES, Result, elsewhere
 
 FLOW = Flow("r", "goal and results")
 PAGE_SIZE = 4
@@ -111,6 +111,7 @@ class Alternative:
     what: str  # "toggle:weekends", "place:Kampong Cham", "drop:free"
     course_id: int
     title: str
+    where: str = ""  # the course's town, when the condition is a place
 
 
 @dataclass
@@ -176,8 +177,9 @@ class Results(Screen):
             for alternative in self.alternatives:
                 # TRANSLATORS: nothing fits all conditions; dropping {condition} (e.g. "weekends") would
                 # give {course}, a course title.
+                course = excerpt(alternative.title, 80) + (f" · {alternative.where}" if alternative.where else "")
                 lines.append("• " + esc(_("Without “{condition}”: {course}").format(
-                    condition=self.what(t, alternative), course=excerpt(alternative.title, 80))))
+                    condition=self.what(t, alternative), course=course)))
                 buttons.append([(_("ℹ️ {title}").format(title=excerpt(alternative.title, 40)),
                                  DETAILS.data(alternative.course_id))])
         elif self.eligible == 0:
@@ -346,18 +348,22 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
 def _without(turn: Turn, state: dict[str, Any], undo: list[tuple[str, dict[str, Any]]],
              exclude: set[int]) -> list[Alternative]:
     """Nothing fits: for each condition, the course that fits the goal once that one is dropped (the
-    honest answer names the condition that stands in the way, with the course one tap away)."""
-    out = []
+    honest answer names the condition that stands in the way, with the course one tap away); for a
+    place, the best few elsewhere, each with its town."""
+    out: list[Alternative] = []
     for what, change in undo:
         other = changed(state, change)
-        rec = turn.recommend(other.get("goal") or "", filters_of(turn, other), top_k=1, lang=turn.lang,
+        is_place = what.startswith("place:")
+        rec = turn.recommend(other.get("goal") or "", filters_of(turn, other), lang=turn.lang,
+                             top_k=PLACE_ALTERNATIVES if is_place else 1,
                              ignore=frozenset(other.get("drop") or []), exclude=exclude, home=turn.learner.country)
-        if rec.results and rec.results[0].match_level == "strong":
-            best = rec.results[0]
-            out.append(Alternative(what, best.course.id, best.title))
-        if len(out) == MAX_ALTERNATIVES:
+        found = elsewhere(rec.results) if is_place else [r for r in rec.results if r.match_level == "strong"]
+        out += [Alternative(what, r.course.id, r.title, where(turn.lang, r.course.province, r.course.locality)
+                            if is_place and r.course.delivery != "online" else "")
+                for r in found if all(a.course_id != r.course.id for a in out)]
+        if len(out) >= MAX_ALTERNATIVES:
             break
-    return out
+    return out[:MAX_ALTERNATIVES]
 
 
 def matched_words(result: Result, lang: str) -> list[str]:

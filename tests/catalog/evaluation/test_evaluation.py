@@ -37,7 +37,8 @@ def test_evaluate_on_the_bundled_set(sample):
     assert "| all |" in format_table(results)
 
 
-@pytest.mark.parametrize("name", ["goals", "tuning-negatives", "dev", "retired-blind-1", "blind"])
+@pytest.mark.parametrize("name", ["goals", "tuning-negatives", "dev", "retired-blind-1", "dev2", "dev3", "validation",
+                                  "blind"])
 def test_every_set_judges_courses_of_the_sample_catalog(sample, name):
     known = {f"{c.provider}:{c.code}" for c in sample.snapshot.courses}
     items = load_dataset(ROOT / "eval" / f"{name}.jsonl")
@@ -54,3 +55,14 @@ def test_a_condition_broken_by_a_course_is_a_violation(sample):
     assert violations(course, {"province": course.province}, rate) == []
     assert violations(course, {"province": ["elsewhere", course.province]}, rate) == []  # either place
     assert violations(course, {"province": "elsewhere", "free": True}, rate) == ["province", "free"]
+
+
+def test_when_nothing_fits_a_place_brings_the_best_few_courses_elsewhere(sample):
+    from catalog.evaluation.evaluate import EvalItem, without
+    from catalog.retrieval.recommender import MAX_ALTERNATIVES
+
+    item = EvalItem("x", "en", "solar panel installation in Kep", {"p:c": 1})
+    rec = sample.recommend(item.text, top_k=10)
+    offered = without(sample, item, rec, "weighted")
+    assert rec.results == [] and 1 < len(offered) <= MAX_ALTERNATIVES
+    assert all(r.course.province != "kep" for r in offered)

@@ -40,6 +40,7 @@ def test_what_a_story_tells_about_others_is_found():
      [fold("ចង់រៀនធ្វើនំលក់នៅផ្ទះ")]),  # no longer wanting is no wish
     ("នាងខ្ញុំអាយុ៣៤ឆ្នាំធ្វើការរោងចក្រកាត់ដេរនៅបាវិតជាង១០ឆ្នាំហើយចង់រៀនធ្វើនំ", [fold("ចង់រៀនធ្វើនំ")]),  # one run
     ("Thợ hàn muốn đi Hàn Quốc cần chứng chỉ gì?", [fold("Thợ hàn muốn đi Hàn Quốc cần chứng chỉ gì")]),
+    ("ឥឡូវនៅផ្ទះ អត់ការងារធ្វើ។ ចង់រៀនជាងភ្លើង ឬ ជាងផ្សារដែក", [fold("ចង់រៀនជាងភ្លើង ឬ ជាងផ្សារដែក")]),  # "or" goes on
 ])
 def test_the_sentences_that_say_what_is_wanted(goal, wished):
     from catalog.language.clauses import wishes
@@ -55,3 +56,24 @@ def test_what_the_learner_refuses():
                   "I don't know what I want, maybe bakery?")
     assert [folded[s:e].strip() for s, e in refusals(folded)] == [
         "i don't want factory work any more", "not interested in security guard again"]
+
+
+def test_the_past_is_a_clause_that_says_so():
+    from catalog.language.clauses import past
+
+    folded = fold("Before, I was a receptionist in Nha Trang. Now I stay in Hue, want to learn English")
+    assert [folded[s:e].strip() for s, e in past(folded)] == ["before, i was a receptionist in nha trang"]
+    assert past(fold("muon mo tiem nho truoc nha")) == []  # in front of the house
+    vi = fold("năm ngoái em lên Bình Dương làm công nhân, giờ về quê")
+    assert [vi[s:e] for s, e in past(vi)] == [fold("năm ngoái em lên Bình Dương làm công nhân")]
+
+
+@pytest.mark.parametrize("goal, learn", [
+    ("ve que e muon hoc may quan ao tho cam de ban cho khach du lich", "ve que e muon hoc may quan ao tho cam"),
+    ("learn sewing to sell to tourists, weekends", "learn sewing , weekends"),
+    ("រៀនបោះពុម្ពអាវយឺត ដើម្បីរកស៊ីខ្លួនឯង", "រៀនបោះពុម្ពអាវយឺត"),
+])
+def test_what_the_learning_is_for_is_set_aside(goal, learn):
+    from catalog.language.clauses import without_purposes
+
+    assert " ".join(without_purposes(goal).split()) == learn

@@ -31,6 +31,10 @@ def test_file_is_well_formed():
     ("i want to be an electrcian", "occ.electrician"),
     ("muon hoc nghe dien", "occ.electrician"),  # Vietnamese without tone marks
     ("Tôi muốn làm thợ điện", "occ.electrician"),
+    ("my son plays online games all day, can he learn to make games instead?", "occ.programmer"),
+    ("មានវគ្គបង្កើតហ្គេមឲ្យវារៀនទេ", "occ.programmer"),
+    ("Tôi muốn cho nó học một khóa bếp ngắn hạn", "occ.cook"),
+    ("we run a seafood stall, want learn more dishes", "occ.cook"),
 ])
 def test_finds_a_concept_however_it_is_written(text, concept):
     assert concept in thesaurus().find(text)

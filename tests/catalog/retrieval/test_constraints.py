@@ -141,7 +141,9 @@ def test_a_story_before_the_wish_sets_no_schedule_and_the_wish_decides_the_place
 
 
 @pytest.mark.parametrize("goal", ["My family has debt and we can't spend on courses", "I dont have money for course",
-                                  "Em muốn học nghề may nhưng ko có tiền", "ខ្ញុំចង់រៀន តែបង់មិនរួច"])
+                                  "Em muốn học nghề may nhưng ko có tiền", "ខ្ញុំចង់រៀន តែបង់មិនរួច",
+                                  "ជំពាក់លុយមីក្រូ មិនអាចបង់ថ្លៃសាលាបានទេ តែចង់រៀនធ្វើម្ហូបលក់",
+                                  "my nephew is an orphan, can he learn phone repair?"])
 def test_more_ways_of_saying_one_cannot_pay(goal):
     assert _kinds(goal)["free"] is True
 
@@ -191,7 +193,8 @@ def test_the_words_between_money_and_too_much_stay_in_the_topic():
 
 
 @pytest.mark.parametrize("goal", ["i want to learn computer basic but i dont have laptop, only phone",
-                                  "muốn học excel mà em chỉ có điện thoại", "ចង់រៀនភាសាអង់គ្លេស តែមានតែទូរស័ព្ទ"])
+                                  "muốn học excel mà em chỉ có điện thoại", "ចង់រៀនភាសាអង់គ្លេស តែមានតែទូរស័ព្ទ",
+                                  "con nho qua minh k di dau duoc, co lop tieng Nhat nao chi can cai dien thoai ko"])
 def test_having_only_a_phone_means_online(goal):
     assert _kinds(goal).get("delivery") == ("online",)
 
@@ -208,9 +211,19 @@ def test_a_khmer_budget_with_from():
 
 @pytest.mark.parametrize("goal", ["នាងខ្ញុំចង់រៀនកាត់ដេរ", "I am a single mother with 2 kids, want to learn baking",
                                   "my daughter wants to learn sewing", "em là mẹ bỉm sữa muốn học nail",
-                                  "chồng em mất, em muốn học may"])
+                                  "chồng em mất, em muốn học may", "i am Cham muslim woman, want learn sew hijab",
+                                  "Husband work in Thailand. I want learn sewing",
+                                  "e mới sinh bé, chồng đi biển cả tháng mới về. e muốn học kế toán",
+                                  "អូនមានកូនតូច ប្តីទៅធ្វើការនៅកូរ៉េ។ ចង់រៀនដេរខោអាវ", "ស្វាមីខ្ញុំស្លាប់ ចង់រៀនធ្វើម្ហូប",
+                                  "My cousin works at a karaoke. We want her to learn make-up, can she join?"])
 def test_a_woman_said_in_passing_or_the_woman_written_for(goal):
     assert _kinds(goal).get("women") is True
+
+
+@pytest.mark.parametrize("goal", ["chống thấm nhà, học ở đâu", "I want to help my mother, she is sick. learn sewing",
+                                  "I am a driver, want to learn mechanic"])
+def test_no_woman_where_none_is_told(goal):
+    assert "women" not in _kinds(goal)
 
 
 def test_ages_as_khmer_and_vietnamese_chat_write_them():
@@ -277,6 +290,20 @@ def test_a_condition_said_twice_is_one():
 
 @pytest.mark.parametrize("goal", ["mình làm free lance dịch Anh Việt, muốn học thêm làm phụ đề video",
                                   "how to set up free wifi with login page for my coffee shop customers",
-                                  "ហាងខ្ញុំលក់គ្រឿងសំអាង ដឹកជូនហ្វ្រី ចង់រៀនធ្វើបញ្ជីស្តុកក្នុងExcel"])
+                                  "ហាងខ្ញុំលក់គ្រឿងសំអាង ដឹកជូនហ្វ្រី ចង់រៀនធ្វើបញ្ជីស្តុកក្នុងExcel",
+                                  "mk lam free thiet ke logo tren fb, muon nang cap len motion graphic",
+                                  "my boss give me Sunday free, can I learn tailoring on that day"])
 def test_free_about_something_else_is_no_fee_condition(goal):
     assert "free" not in _kinds(goal)
+
+
+def test_a_place_of_the_past_gives_way_to_where_the_learner_is_now():
+    goal = "e 19t, o Phu Tan An Giang. nam ngoai e len Binh Duong lam cong nhan. gio e muon hoc sua xe may"
+    assert _kinds(goal)["province"] == "an-giang"
+    # named only in the past, the place is still theirs
+    assert _kinds("I used to sell vegetables at market in Battambang, now want to learn something")["province"] == \
+        "battambang"
+
+
+def test_a_time_told_with_what_the_learner_runs_is_their_situation():
+    assert "schedule" not in _kinds("we run evening seafood grill stall, want learn more dishes")

@@ -117,7 +117,8 @@ def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
 
 @pytest.mark.parametrize("goal", ["I want a better job", "help me", "🙂🙂", "giúp tôi với", "ខ្ញុំត្រូវការលុយ",
                                   # what they tell about themselves is no request for a list
-                                  "ខ្ញុំក្រណាស់ រៀនធ្វើអីបានលុយ?", "I'm a woman, 30 years old. Any course?"])
+                                  "ខ្ញុំក្រណាស់ រៀនធ្វើអីបានលុយ?", "I'm a woman, 30 years old. Any course?",
+                                  "ok so how this work", "gio hoc cai gi thi de xin viec nhat vay moi nguoi"])
 def test_a_vague_goal_gets_no_list(sample, goal):
     rec = sample.recommend(goal)
     assert rec.vague and rec.results == []
@@ -203,3 +204,18 @@ def test_courses_in_the_part_of_a_merged_province_the_learner_named_come_first(s
     assert codes(rec.recommend("học hàn hồ quang ở Sài Gòn"))[0] == "test-school:WELD-HCM"  # the city: no part named
     assert [r.course.locality for r in rec.recommend("arc welding in Vung Tau").results] == ["Bà Rịa - Vũng Tàu", ""]
     app.close()
+
+
+def test_once_the_place_that_stood_in_the_way_is_dropped_the_courses_of_its_country_are_offered(sample):
+    from catalog.retrieval.recommender import elsewhere
+
+    goal = "solar panel installation in Kep"
+    assert sample.recommend(goal).results == []
+    offered = elsewhere(sample.recommend(goal, top_k=5, ignore=frozenset({"province"})).results)
+    assert len(offered) > 1 and {r.course.country for r in offered if r.course.delivery != "online"} == {"KH"}
+    assert all(r.match_level == "strong" for r in offered)
+
+
+def test_what_the_learning_is_for_does_not_replace_what_is_learnt(sample):
+    rec = sample.recommend("ve que e muon hoc may quan ao tho cam dan toc de ban cho khach du lich", top_k=3)
+    assert rec.concepts == ("occ.tailor",) and rec.results and rec.results[0].course.sector == "0723"

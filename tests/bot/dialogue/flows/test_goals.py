@@ -116,3 +116,14 @@ def test_matches_are_shown_in_the_readers_script_first_and_each_once() -> None:
     assert matched_words(result, "en") == ["web developer"]
     assert matched_words(result, "vi") == ["lập trình web"]
     assert matched_words(result, "km") == ["lập trình web", "web developer"]  # nothing in Khmer: all
+
+
+def test_nothing_in_the_place_named_offers_the_best_courses_elsewhere_with_their_towns(talk: Talk) -> None:
+    talk.agree()
+    [results] = talk.say("wiring in Kampot")
+    assert results.items == [] and results.refine.province == "Kampot"
+    assert len(results.alternatives) > 1 and {a.what for a in results.alternatives} == {"place:Kampot"}
+    assert all(a.where and a.where != "Kampot" for a in results.alternatives)
+    reply = results.render(talk.conversation.translations.translator("en"))
+    first = results.alternatives[0]
+    assert f"Without “Kampot”: {first.title} · {first.where}" in reply.text
