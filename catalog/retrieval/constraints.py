@@ -382,6 +382,8 @@ _AGE = re.compile(
     r"(?<![a-z0-9])(?:i am|i'm|im|aged?)\s*(\d{2})(?:\s*(?:years? old|yo|y/o))?(?![0-9])"
     r"|(?<![0-9])(\d{2})\s*(?:years? old|yo|y/o|tuoi)(?![a-z])"
     r"|(?<![0-9a-z])(\d{2})t(?![a-z0-9])"  # "mình 27t": how Vietnamese chat writes an age
+    r"|(?<![a-z])(?:he is|she is|he's|she's)\s*(\d{2})(?:\s*(?:years? old|yo))?(?![0-9])"  # written for someone
+    r"|nam nay\s*(?:em|e|minh|toi|con|chau|no|anh|chi)?\s*(\d{2})(?![0-9])"  # "năm nay em 17": this year
     r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
     r"|(?:ខ្ញុំ|អូន|ខ្ញុំបាទ)\s*(\d{2})\s*ឆ្នាំ"  # "ខ្ញុំ១៧ឆ្នាំ"; not "ធ្វើការ១០ឆ្នាំ", ten years of work
 )

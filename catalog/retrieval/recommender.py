@@ -54,6 +54,7 @@ MAX_ALTERNATIVES = 3  # "without X: course" lines when nothing fits (the bot's a
 # A place that stands in the way brings the best few courses elsewhere (a learner may move or travel to
 # study), any other condition its best course.
 PLACE_ALTERNATIVES = 3
+BROWSE_CHARS = 40  # a goal of conditions only, no longer than this, asks for the courses that fit them
 CONCEPT_ONLY = 0.5  # a course found only through a shared concept ranks below every scored candidate
 RECENT_GOALS = 256
 RRF_K = 60
@@ -517,8 +518,11 @@ class Recommender:
         if judged and judged[0][2] != STRONG:
             judged = []
         # Nothing to go on: no work named and no condition or field asked for (emoji, "help me", "I'm very
-        # poor, what can I learn to earn money?").
-        vague = (judge.vague if judge else not any(c.request for c in parsed.constraints)) and not final.sectors
+        # poor, what can I learn to earn money?"); conditions alone ask for a list only when that is all the
+        # goal says ("free courses in Battambang"), not in a story ("I sold vegetables in Battambang, now I
+        # want to learn something new": where they live, and one question to ask).
+        browse = any(c.request for c in parsed.constraints) and len(parsed.text) <= BROWSE_CHARS
+        vague = (judge.vague if judge else not browse) and not final.sectors
         results = []
         for row, score, level, shared in [] if vague else judged[:top_k]:
             course = snap.courses[row]

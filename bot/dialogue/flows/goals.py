@@ -174,10 +174,13 @@ class Results(Screen):
                                 (_("Elsewhere"), COUNTRY.data("-"))])
         elif self.alternatives:
             lines.append(esc(_("No course fits all of these conditions.")))
-            for alternative in self.alternatives:
+            for i, alternative in enumerate(self.alternatives):
+                course = excerpt(alternative.title, 80) + (f" · {alternative.where}" if alternative.where else "")
+                if i and alternative.what == self.alternatives[i - 1].what:  # more courses elsewhere
+                    lines.append("   " + esc(course))
+                    continue
                 # TRANSLATORS: nothing fits all conditions; dropping {condition} (e.g. "weekends") would
                 # give {course}, a course title.
-                course = excerpt(alternative.title, 80) + (f" · {alternative.where}" if alternative.where else "")
                 lines.append("• " + esc(_("Without “{condition}”: {course}").format(
                     condition=self.what(t, alternative), course=course)))
                 buttons.append([(_("ℹ️ {title}").format(title=excerpt(alternative.title, 40)),

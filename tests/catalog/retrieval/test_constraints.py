@@ -232,6 +232,8 @@ def test_ages_as_khmer_and_vietnamese_chat_write_them():
     assert "age" not in _kinds("ខ្ញុំធ្វើការរោងចក្រ១០ឆ្នាំ")  # ten years of work
     assert _kinds("em sinh năm 2007 muốn học nghề")["age"] == date.today().year - 2007
     assert _kinds("mình 2k5 muốn học bếp")["age"] == date.today().year - 2005
+    assert _kinds("Nam nay em 17, ba ma lam ruong thue. Em muon hoc may")["age"] == 17
+    assert _kinds("My brother lost his leg. Now he is 24, he wants electronics repair")["age"] == 24
 
 
 def test_the_request_is_the_wish_not_the_story_told_after_it_nor_what_is_refused():

@@ -118,7 +118,10 @@ def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
 @pytest.mark.parametrize("goal", ["I want a better job", "help me", "🙂🙂", "giúp tôi với", "ខ្ញុំត្រូវការលុយ",
                                   # what they tell about themselves is no request for a list
                                   "ខ្ញុំក្រណាស់ រៀនធ្វើអីបានលុយ?", "I'm a woman, 30 years old. Any course?",
-                                  "ok so how this work", "gio hoc cai gi thi de xin viec nhat vay moi nguoi"])
+                                  "ok so how this work", "gio hoc cai gi thi de xin viec nhat vay moi nguoi",
+                                  "I want a better job than now",
+                                  # a place in a story is where they live, no request for every course there
+                                  "I used to sell vegetables at market in Battambang, now want to learn something new"])
 def test_a_vague_goal_gets_no_list(sample, goal):
     rec = sample.recommend(goal)
     assert rec.vague and rec.results == []

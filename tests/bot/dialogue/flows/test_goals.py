@@ -125,5 +125,5 @@ def test_nothing_in_the_place_named_offers_the_best_courses_elsewhere_with_their
     assert len(results.alternatives) > 1 and {a.what for a in results.alternatives} == {"place:Kampot"}
     assert all(a.where and a.where != "Kampot" for a in results.alternatives)
     reply = results.render(talk.conversation.translations.translator("en"))
-    first = results.alternatives[0]
-    assert f"Without “Kampot”: {first.title} · {first.where}" in reply.text
+    first, second = results.alternatives[:2]
+    assert f"• Without “Kampot”: {first.title} · {first.where}\n   {second.title} · {second.where}" in reply.text
