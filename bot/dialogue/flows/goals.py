@@ -178,11 +178,11 @@ class Results(Screen):
                 course = excerpt(alternative.title, 80) + (f" · {alternative.where}" if alternative.where else "")
                 if i and alternative.what == self.alternatives[i - 1].what:  # more courses elsewhere
                     lines.append("   " + esc(course))
-                    continue
-                # TRANSLATORS: nothing fits all conditions; dropping {condition} (e.g. "weekends") would
-                # give {course}, a course title.
-                lines.append("• " + esc(_("Without “{condition}”: {course}").format(
-                    condition=self.what(t, alternative), course=course)))
+                else:
+                    # TRANSLATORS: nothing fits all conditions; dropping {condition} (e.g. "weekends") would
+                    # give {course}, a course title.
+                    lines.append("• " + esc(_("Without “{condition}”: {course}").format(
+                        condition=self.what(t, alternative), course=course)))
                 buttons.append([(_("ℹ️ {title}").format(title=excerpt(alternative.title, 40)),
                                  DETAILS.data(alternative.course_id))])
         elif self.eligible == 0:
