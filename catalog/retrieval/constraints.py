@@ -250,7 +250,7 @@ _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|i'm|im|me|my)(?![a-z])")
 # ("ngày nghỉ của mình là thứ 2"); it tells availability, never the situation, whatever work comes before.
 _DAY_OFF = re.compile(_alt("day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់", "ថ្ងៃសម្រាក"))
 # "Free" that is not about the course's fee: a freelancer ("làm free"), free wifi or delivery a shop
-# offers, free time ("my boss gives me Sunday free", "free day", "rảnh"): when they can study, not what.
+# offers, free time ("my boss gives me Sunday free", "free day"): when they can study, not what.
 _FREE_OTHER = re.compile(_alt(
     "freelance", "free lance", "freelancer", "free lancer", "freelancing", "free wifi", "free wi-fi",
     "free delivery", "free shipping", "freeship", "free ship", "giao hàng free", "ship free", "wifi free",
