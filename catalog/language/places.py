@@ -104,6 +104,7 @@ class Gazetteer:
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_PLACE_WORDS, key=len, reverse=True))
         names = "|".join(re.escape(k).replace(r"\ ", r"[\s-]*") for k in alternatives if k in districts)
         self._districts = re.compile(rf"(?<![a-z0-9])(?:{words})\s+(?P<name>{names})(?![a-z0-9])") if names else None
+        self._introducer = re.compile(rf"(?<![a-z0-9])(?:{words})\s+$")
 
     def resolve(self, name: str) -> Province | None:
         """The province called ``name`` in any language or spelling, else ``None``."""
@@ -148,14 +149,20 @@ class Gazetteer:
         return next((name for name in self._spelled[(province_id, locality)]
                      if bool(_KHMER.search(name)) == khmer), written)
 
-    def spelled_as(self, province: Province, written: str) -> bool:
+    def spelled_as(self, province: Province, written: str, introduced: bool = False) -> bool:
         """Whether text written *with* tone marks is really this place: folded, "cần thợ" ("need
-        a worker") looks like Cần Thơ, so accented text must match an accented spelling."""
+        a worker") looks like Cần Thơ, so accented text must match an accented spelling. Untoned, a
+        name that is also a common phrase ("di an": go and eat) is the place only after a word that
+        introduces one (``introduced``: "o di an")."""
         if written.isascii():
-            return _folded_key(written) not in self._toned_only
+            return introduced or _folded_key(written) not in self._toned_only
         if _KHMER.search(written):
             return True  # Khmer has no tone marks (and a misspelt name was found on purpose)
         return spelling(written) in self._spellings[province.id]
+
+    def introduced(self, folded_text: str, start: int) -> bool:
+        """Whether a word that introduces a place ("o", "in", "tai") comes just before ``start``."""
+        return bool(self._introducer.search(folded_text[max(0, start - 16):start]))
 
     def get(self, province_id: str) -> Province | None:
         return self.provinces.get(province_id)

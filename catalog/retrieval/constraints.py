@@ -515,8 +515,11 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 continue  # "free" that is about something else: "freelance", "free wifi for customers"
             if kind in TOPIC_PRONE:
                 about = words.find_specific(base)[1] if about is None else about
-                if about - words.find_specific(base[: m.start()] + " " + base[m.end():])[1]:
-                    continue  # part of what the learner wants to learn ("online selling"), not how
+                lost = about - words.find_specific(base[: m.start()] + " " + base[m.end():])[1]
+                # part of what the learner wants to learn ("online selling"), not how; but a channel
+                # named beside another topic is how ("học làm bánh qua zalo hay youtube")
+                if lost and not (about - lost and lost <= words.find(base[m.start():m.end()])):
+                    continue
             if _about_situation(kind, folded, m.start(), m.end(), story_told, base):
                 continue
             take(kind, value, m)
@@ -553,7 +556,8 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 constraints.append(Constraint("free", True, base[m.start():m.end()].strip(), implied=True))
             break
     places = [p for p in gaz.find(folded) if not any(s < p.end and p.start < e for s, e in spans)
-              and (base is not clean or gaz.spelled_as(p.province, base[p.start:p.end].strip()))]
+              and (base is not clean or gaz.spelled_as(p.province, base[p.start:p.end].strip(),
+                                                       gaz.introduced(folded, p.start)))]
     # Where they were ("Last year I went to Bình Dương …") is not where they are when they name that too;
     # a place named only in the past is still theirs ("I used to sell vegetables in Battambang").
     was = past(folded)

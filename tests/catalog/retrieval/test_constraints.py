@@ -100,6 +100,7 @@ def test_towns_and_old_spellings_are_places(goal, province):
 
 def test_a_place_written_only_with_tone_marks_is_not_found_in_untoned_words():
     assert "province" not in _kinds("muon di an pho")  # "đi ăn phở", not Dĩ An
+    assert _kinds("hoc sua dien thoai o di an")["province"] == "ho-chi-minh-city"  # "ở Dĩ An": after "ở"
 
 
 @pytest.mark.parametrize("goal", ["I want to learn English on my phone", "hoc tieng anh tren dien thoai",
@@ -309,3 +310,17 @@ def test_a_place_of_the_past_gives_way_to_where_the_learner_is_now():
 
 def test_a_time_told_with_what_the_learner_runs_is_their_situation():
     assert "schedule" not in _kinds("we run evening seafood grill stall, want learn more dishes")
+
+
+@pytest.mark.parametrize("goal, province", [
+    ("I sell cheap phone accessories at Olympic market, want learn to repair phone too", "phnom-penh"),
+    ("ខ្ញុំលក់បន្លែនៅផ្សារដើមថ្កូវ ចង់រៀនធ្វើម្ហូប", "phnom-penh"),
+    ("Mình bán thắng cố ở chợ phiên Bắc Hà mỗi chủ nhật, muốn học nấu thêm vài món", "lao-cai"),
+])
+def test_a_well_known_market_is_a_place(goal, province):
+    assert _kinds(goal)["province"] == province
+
+
+def test_a_channel_named_beside_what_to_learn_is_how():
+    assert _kinds("có lớp học làm bánh qua zalo hay youtube ko ạ")["delivery"] == ("online",)
+    assert "delivery" not in _kinds("learn online selling on facebook")  # the channel is the topic
