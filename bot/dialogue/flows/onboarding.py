@@ -49,8 +49,9 @@ class Privacy(Screen):
         text = "\n".join([
             "<b>" + esc(_("🔒 Your privacy")) + "</b>",
             esc(_("To advise you I keep: your Telegram ID, your language, the goal you typed last, "
-                  "the courses you enrol in, the link you came from and, if you give them for your "
-                  "certificates, your name and phone number.")),
+                  "the courses you enrol in, the link you came from and the country you live in; and only "
+                  "if you choose to give them: your gender and age group (to show you courses for women "
+                  "or for your age) and, for your certificates, your name and phone number.")),
             esc(_("When you enrol, the training provider sees your enrolment. Outreach programmes only see "
                   "totals, never who you are.")),
             esc(_("I do not share your data with anyone else. /delete erases everything at any time.")),
