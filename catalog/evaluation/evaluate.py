@@ -135,9 +135,9 @@ def violations(course: CourseInfo, conditions: dict[str, Any], usd_per: Callable
     return out
 
 
-# The order in which the bot tries dropping a condition when nothing fits (its toggles, then the place,
-# then the rest as understood): see ``bot.dialogue.flows.goals``.
-_DROP_ORDER = {"free": 0, "max_cost": 0, "delivery": 1, "schedule": 2, "province": 3, "country": 3}
+# The order in which the bot tries dropping a condition when nothing fits (its toggles, the rest as
+# understood, the place last); a country alone it does not offer to drop: see ``bot.dialogue.flows.goals``.
+_DROP_ORDER = {"free": 0, "max_cost": 0, "delivery": 1, "schedule": 2, "province": 4}
 
 
 def without(recommender: Recommender, item: EvalItem, rec: Recommendation, variant: str) -> list[Result]:
@@ -145,9 +145,10 @@ def without(recommender: Recommender, item: EvalItem, rec: Recommendation, varia
     from the goal, the best course once that one condition is dropped ("Without 'weekends': Tailoring"),
     when it is about the goal (the best few elsewhere for a place); at most :data:`MAX_ALTERNATIVES`."""
     out: list[Result] = []
-    kinds = sorted(dict.fromkeys(c.kind for c in rec.goal.constraints), key=lambda k: _DROP_ORDER.get(k, 9))
+    kinds = sorted(dict.fromkeys(c.kind for c in rec.goal.constraints if c.kind != "country"),
+                   key=lambda k: _DROP_ORDER.get(k, 3))
     for kind in kinds:
-        place = kind in ("province", "country")
+        place = kind == "province"
         alt = recommender.recommend(item.text, Filters.from_dict(item.filters), method=variant,
                                     top_k=PLACE_ALTERNATIVES if place else 1, ignore=frozenset({kind}))
         found = elsewhere(alt.results) if place else [r for r in alt.results if r.match_level == STRONG]

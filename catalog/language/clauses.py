@@ -59,11 +59,12 @@ _OTHERS = _words(
 
 
 # A clause that starts by saying it is about the past ("Before, I worked in Nha Trang", "trước mình làm ở …",
-# "năm ngoái em lên Bình Dương", "ពីមុនខ្ញុំធ្វើការនៅ…"); "trước nhà" (in front of the house) is not one.
+# "năm ngoái em lên Bình Dương", "ពីមុនខ្ញុំធ្វើការនៅ…"); "trước nhà" (in front of the house), "trước Tết",
+# "trước tiên", "trước khi" (before New Year, first, before doing) are not.
 _PAST = re.compile(r"\s*(?:(?:i|we|em|e|mk|minh|toi|anh|chi|ខ្ញុំ|បង|អូន|នាងខ្ញុំ)\s*)?(?:" + phrases_pattern(
     "used to", "before", "previously", "formerly", "in the past", "last year", "years ago", "truoc day", "truoc",
     "hoi truoc", "ngay truoc", "nam ngoai", "nam truoc", "tung", "da tung", "ពីមុន", "កាលពីមុន", "ធ្លាប់",
-    "ឆ្នាំមុន", "ឆ្នាំទៅ", "កាលពីឆ្នាំមុន") + r")(?!\s*(?:nha|cua|cong|mat)(?![a-z]))")
+    "ឆ្នាំមុន", "ឆ្នាំទៅ", "កាលពីឆ្នាំមុន") + r")(?!\s*(?:nha|cua|cong|mat|tet|tien|khi|het|do|nay)(?![a-z]))")
 
 
 def _clauses(folded: str) -> list[tuple[int, int]]:
@@ -90,10 +91,12 @@ def past(folded: str) -> list[tuple[int, int]]:
     return out
 
 
-def purposes(folded: str) -> list[tuple[int, int]]:
-    """From each purpose phrase to the end of its clause."""
+def purposes(folded: str, written: str = "") -> list[tuple[int, int]]:
+    """From each purpose phrase to the end of its clause; "de" only where ``written`` (the text before
+    folding, when given) has "để" or no tone marks: "nuôi dê" (goats) and "dễ" (easy) are no purpose."""
     ends = [e for _s, e in _clauses(folded)]
-    return [(m.start(), next((e for e in ends if e >= m.end()), len(folded))) for m in _PURPOSE.finditer(folded)]
+    return [(m.start(), next((e for e in ends if e >= m.end()), len(folded))) for m in _PURPOSE.finditer(folded)
+            if not written or m.group() != "de" or written[m.start():m.end()].lower() in ("de", "để")]
 
 
 def without_purposes(text: str) -> str:
@@ -101,7 +104,7 @@ def without_purposes(text: str) -> str:
     folded = fold(text)
     if len(folded) != len(text):  # not aligned (text that folding reshapes): keep it whole
         return text
-    for start, end in reversed(purposes(folded)):
+    for start, end in reversed(purposes(folded, text)):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
 

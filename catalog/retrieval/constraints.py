@@ -254,17 +254,19 @@ _DAY_OFF = re.compile(_alt("day off", "days off", "my day off", "ngày nghỉ", 
 _FREE_OTHER = re.compile(_alt(
     "freelance", "free lance", "freelancer", "free lancer", "freelancing", "free wifi", "free wi-fi",
     "free delivery", "free shipping", "freeship", "free ship", "giao hàng free", "ship free", "wifi free",
-    "làm free", "nhận free", "free time", "free day", "free days", "day free", "days free", "sunday free",
-    "saturday free", "weekend free", "evening free", "evenings free", "time free", "free in the evening",
-    "free on sunday", "free on sundays", "free on weekends", "free at night",
-    "ដឹកជូនហ្វ្រី", "ដឹកជូនឥតគិតថ្លៃ", "ដឹកហ្វ្រី", "វ៉ាយហ្វាយហ្វ្រី"))
+    "làm free", "nhận free", "free time", "free day", "free days", "my day free",
+    "ដឹកជូនហ្វ្រី", "ដឹកជូនឥតគិតថ្លៃ", "ដឹកហ្វ្រី", "វ៉ាយហ្វាយហ្វ្រី")
+    # "… gives me Sunday free, can I …": a time that is free where the phrase ends, not "weekend free sewing course"
+    + r"|(?:" + _alt("sunday", "saturday", "weekend", "weekends", "evening", "evenings", "day", "days", "time")
+    + r")\s+free(?=\s*(?:$|[.,!?;:]|(?:and|so|but|to|for)(?![a-z])))")
 # A woman who tells who she is in passing: her husband at the start of a clause ("Husband works in
 # Thailand", "chồng đi biển", "ប្តីទៅធ្វើការនៅកូរ៉េ"), or what she is after "I am" ("I am Cham muslim woman").
 _WOMAN_TOLD = re.compile(
     r"(?:^|[.,;!?។\n]\s*|(?<=[\u1780-\u17ff]) +)(?P<w>(?:(?:and|my)\s+)?husband(?![a-z])"
     r"|chong(?=\s+(?:em|toi|minh|chi|di|lam|bo|mat|da|dang|moi|o|chet|ko|khong|nhau)(?![a-z]))"
     r"|ប្តី|ប្ដី|ស្វាមី)"
-    r"|(?P<i>(?<![a-z])(?:i am|i'm|im)\s+(?:a\s+|an\s+)?(?:[a-z]+\s+){0,3}"
+    r"|(?P<i>(?<![a-z])(?:i am|i'm|im)\s+(?:a\s+|an\s+)?"
+    r"(?:(?!(?:of|for|my|with|to|and|father|dad)(?![a-z]))[a-z]+\s+){0,3}"  # not "a father of a girl"
     r"(?:woman|girl|mother|mom|mum|wife|widow|lady|housewife)(?![a-z])"
     r"|ស្វាមីខ្ញុំ)")
 # Khmer ក្រ (poor), as a whole syllable; counted only where the segmenter also makes it a word of its own.
@@ -346,6 +348,13 @@ SITUATION_WINDOW = 14  # characters before a condition word searched for a work 
 SHORT_GOAL_WORDS = 6
 
 
+def _husband(base: str, m: re.Match[str]) -> bool:
+    """A cue of ``_WOMAN_TOLD`` written as the word for husband: with tone marks, "chồng", not "chóng" (quick,
+    as in "chóng mặt", dizzy)."""
+    written = base[m.start("w"):m.end("w")] if m.group("w") else ""
+    return written.isascii() or not written.lower().startswith("ch") or written.lower() == "chồng"
+
+
 def _about_situation(kind: str, folded: str, start: int, end: int, story_end: int, written: str) -> bool:
     """True when the condition word at ``folded[start:end]`` is the learner's situation, not a wish;
     ``story_end`` is where the story ends (its first wish clause, or wish word if later); ``written`` is
@@ -382,11 +391,14 @@ _AGE = re.compile(
     r"(?<![a-z0-9])(?:i am|i'm|im|aged?)\s*(\d{2})(?:\s*(?:years? old|yo|y/o))?(?![0-9])"
     r"|(?<![0-9])(\d{2})\s*(?:years? old|yo|y/o|tuoi)(?![a-z])"
     r"|(?<![0-9a-z])(\d{2})t(?![a-z0-9])"  # "mình 27t": how Vietnamese chat writes an age
-    r"|(?<![a-z])(?:he is|she is|he's|she's)\s*(\d{2})(?:\s*(?:years? old|yo))?(?![0-9])"  # written for someone
-    r"|nam nay\s*(?:em|e|minh|toi|con|chau|no|anh|chi)?\s*(\d{2})(?![0-9])"  # "năm nay em 17": this year
+    r"|nam nay\s*(?:em|e|minh|toi|con|chau|no|anh|chi)?\s*(\d{2})(?![0-9])(?!\s*(?:trieu|tr|k|nghin|ngan)(?![a-z]))"
     r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
     r"|(?:ខ្ញុំ|អូន|ខ្ញុំបាទ)\s*(\d{2})\s*ឆ្នាំ"  # "ខ្ញុំ១៧ឆ្នាំ"; not "ធ្វើការ១០ឆ្នាំ", ten years of work
 )
+# The age of the person a message is written for ("My brother … now he is 24"), not beside the writer's own
+# words ("My mother is sick, she is 60. I want to learn sewing").
+_THEIR_AGE = re.compile(r"(?<![a-z])(?:he is|she is|he's|she's)\s*(\d{2})(?:\s*(?:years? old|yo))?(?![0-9])")
+_SENTENCE_END = re.compile(r"[.!?\n។]")
 # The year of birth, as chat writes it: "born in 2007", "sinh năm 2007", "sn 2006", "2k5", "កើតឆ្នាំ២០០៥".
 _BIRTH_YEAR = re.compile(r"(?:(?<![a-z])(?:born(?: in)?|sinh nam|sn)\s*|កើតឆ្នាំ\s*)((?:19|20)\d{2})(?![0-9])"
                          r"|(?<![0-9a-z])2k(\d{1,2})(?![0-9a-z])")
@@ -491,6 +503,11 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         age = int(next(g for g in m.groups() if g))
         if 12 <= age <= 80:
             take("age", age, m)
+    for m in _THEIR_AGE.finditer(folded):
+        start = max((e.end() for e in _SENTENCE_END.finditer(folded, 0, m.start())), default=0)
+        end = next((e.start() for e in _SENTENCE_END.finditer(folded, m.end())), len(folded))
+        if not _FIRST_PERSON.search(folded, start, end) and 12 <= int(m.group(1)) <= 80:
+            take("age", int(m.group(1)), m)
     for m in _BIRTH_YEAR.finditer(folded):
         age = date.today().year - (int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
         if 12 <= age <= 80:
@@ -524,7 +541,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 continue
             take(kind, value, m)
     if not any(c.kind == "women" for c in constraints):
-        told = _WOMAN_TOLD.search(folded)
+        told = next((m for m in _WOMAN_TOLD.finditer(folded) if _husband(base, m)), None)
         if told:
             cue = "w" if told.group("w") else "i"
             spans.append(told.span(cue))

@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, localized
 from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.errors import InputError
-from catalog.language.clauses import without_purposes
+from catalog.language.clauses import past, wish_start, without_purposes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.spelling import english_speller
-from catalog.language.text import guess_language
+from catalog.language.text import fold, guess_language
 from catalog.language.tokens import TOKENIZER_VERSION, phrase_tokens, tokenize_goal
 from catalog.language.tokens import words as words_of
 from catalog.retrieval.constraints import Constraint, Filters, ParsedGoal, parse_goal
@@ -54,7 +54,7 @@ MAX_ALTERNATIVES = 3  # "without X: course" lines when nothing fits (the bot's a
 # A place that stands in the way brings the best few courses elsewhere (a learner may move or travel to
 # study), any other condition its best course.
 PLACE_ALTERNATIVES = 3
-BROWSE_CHARS = 40  # a goal of conditions only, no longer than this, asks for the courses that fit them
+BROWSE_CHARS = 80  # a goal of conditions only, no longer than this and no story, asks for what fits them
 CONCEPT_ONLY = 0.5  # a course found only through a shared concept ranks below every scored candidate
 RECENT_GOALS = 256
 RRF_K = 60
@@ -483,10 +483,12 @@ class Recommender:
         # A Khmer or Vietnamese learner who names no place sees courses at home and online first; one who
         # names a part of a province ("Vũng Tàu" in TP. Hồ Chí Minh) sees the courses there first; one whose
         # place was dropped ("nothing in Kep"), those of its country.
-        if home is None:
-            dropped = next((c.value for c in parsed.constraints if c.kind == "province"), None) \
-                if "province" in ignore else None
-            home = gazetteer().get(dropped).country if dropped else HOME_COUNTRY.get(lang)
+        dropped = next((c.value for c in parsed.constraints if c.kind == "province"), None) \
+            if "province" in ignore else None
+        if dropped:
+            home = gazetteer().get(dropped).country
+        elif home is None:
+            home = HOME_COUNTRY.get(lang)
         home = home or None
         if final.province or final.country:
             home = None
@@ -519,10 +521,9 @@ class Recommender:
             judged = []
         # Nothing to go on: no work named and no condition or field asked for (emoji, "help me", "I'm very
         # poor, what can I learn to earn money?"); conditions alone ask for a list only when that is all the
-        # goal says ("free courses in Battambang"), not in a story ("I sold vegetables in Battambang, now I
-        # want to learn something new": where they live, and one question to ask).
-        browse = any(c.request for c in parsed.constraints) and len(parsed.text) <= BROWSE_CHARS
-        vague = (judge.vague if judge else not browse) and not final.sectors
+        # goal says ("Are there free courses for women in Battambang?"), not in a story ("I sold vegetables in
+        # Battambang, now I want to learn something new": where they live, and one question to ask).
+        vague = (judge.vague if judge else not _browse(parsed)) and not final.sectors
         results = []
         for row, score, level, shared in [] if vague else judged[:top_k]:
             course = snap.courses[row]
@@ -537,6 +538,15 @@ class Recommender:
                 reason = f"about {names}"
             results.append(Result(course, score, title, title_lang, match, reason, level, shared))
         return Recommendation(parsed, final, results, allowed, tuple(sorted(concepts)), vague)
+
+
+def _browse(parsed: ParsedGoal) -> bool:
+    """Whether a goal that names no work asks for the courses that fit its conditions: it states a
+    condition and tells no story."""
+    if not any(c.request for c in parsed.constraints) or len(parsed.text) > BROWSE_CHARS:
+        return False
+    folded = fold(parsed.text)
+    return not wish_start(folded) and not past(folded)
 
 
 def elsewhere(results: list[Result]) -> list[Result]:

@@ -183,8 +183,9 @@ class Results(Screen):
                     # give {course}, a course title.
                     lines.append("• " + esc(_("Without “{condition}”: {course}").format(
                         condition=self.what(t, alternative), course=course)))
-                buttons.append([(_("ℹ️ {title}").format(title=excerpt(alternative.title, 40)),
-                                 DETAILS.data(alternative.course_id))])
+                label = excerpt(alternative.title, 40 - len(alternative.where) - 3) + f" · {alternative.where}" \
+                    if alternative.where and len(alternative.where) <= 20 else excerpt(alternative.title, 40)
+                buttons.append([(_("ℹ️ {title}").format(title=label), DETAILS.data(alternative.course_id))])
         elif self.eligible == 0:
             lines.append(esc(_("No course fits all of these conditions. Tap a condition below to remove it.")))
         else:
@@ -327,9 +328,9 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
     chosen_name = where(turn.lang, chosen.id, written) if chosen is not None else ""
     understood = [c for c in rec.constraints if c.kind not in drop and c.kind not in covered]
     undo: list[tuple[str, dict[str, Any]]] = [(f"toggle:{name}", {"toggle": name}) for name in sorted(active)]
-    if chosen is not None:
-        undo.append((f"place:{chosen_name}", {"province": "-"}))
     undo += [(f"drop:{c.kind}", {"drop": c.kind}) for c in understood]
+    if chosen is not None:  # last: it brings several courses elsewhere, the others one each
+        undo.append((f"place:{chosen_name}", {"province": "-"}))
     alternatives = [] if rec.results or rec.vague else _without(turn, state, undo, exclude)
     # Written only now: the alternatives above had to be found before the unit of work writes anything.
     named = gaz.get(rec.filters.province) if rec.filters.province else None

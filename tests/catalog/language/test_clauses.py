@@ -64,6 +64,7 @@ def test_the_past_is_a_clause_that_says_so():
     folded = fold("Before, I was a receptionist in Nha Trang. Now I stay in Hue, want to learn English")
     assert [folded[s:e].strip() for s, e in past(folded)] == ["before, i was a receptionist in nha trang"]
     assert past(fold("muon mo tiem nho truoc nha")) == []  # in front of the house
+    assert past(fold("trước Tết em muốn học nấu ăn")) == []  # before New Year
     vi = fold("năm ngoái em lên Bình Dương làm công nhân, giờ về quê")
     assert [vi[s:e] for s, e in past(vi)] == [fold("năm ngoái em lên Bình Dương làm công nhân")]
 
@@ -72,6 +73,7 @@ def test_the_past_is_a_clause_that_says_so():
     ("ve que e muon hoc may quan ao tho cam de ban cho khach du lich", "ve que e muon hoc may quan ao tho cam"),
     ("learn sewing to sell to tourists, weekends", "learn sewing , weekends"),
     ("រៀនបោះពុម្ពអាវយឺត ដើម្បីរកស៊ីខ្លួនឯង", "រៀនបោះពុម្ពអាវយឺត"),
+    ("em muốn học trồng rau và nuôi dê", "em muốn học trồng rau và nuôi dê"),  # dê: goats, no purpose
 ])
 def test_what_the_learning_is_for_is_set_aside(goal, learn):
     from catalog.language.clauses import without_purposes

@@ -324,3 +324,25 @@ def test_a_well_known_market_is_a_place(goal, province):
 def test_a_channel_named_beside_what_to_learn_is_how():
     assert _kinds("có lớp học làm bánh qua zalo hay youtube ko ạ")["delivery"] == ("online",)
     assert "delivery" not in _kinds("learn online selling on facebook")  # the channel is the topic
+
+
+@pytest.mark.parametrize("goal", ["any weekend free sewing course?", "is there a 3 day free course for welding"])
+def test_a_time_next_to_free_is_still_a_free_course_when_the_course_follows(goal):
+    assert _kinds(goal)["free"] is True
+
+
+@pytest.mark.parametrize("goal", ["My mother is sick, she is 60. I want to learn sewing",
+                                  "năm nay 20 triệu học phí có học được không"])
+def test_no_age_from_someone_beside_the_writer_or_from_money(goal):
+    assert "age" not in _kinds(goal)
+
+
+@pytest.mark.parametrize("goal", ["I'm a father of a girl, want to learn welding",
+                                  "Chóng mặt khi đi xe, muốn học nghề ở nhà"])  # dizzy, not a husband
+def test_no_woman_read_into_a_father_or_a_dizzy_spell(goal):
+    assert "women" not in _kinds(goal)
+
+
+def test_before_new_year_is_no_past_and_a_peaceful_village_no_place():
+    assert _kinds("Em ở An Giang, trước Tết em muốn học nấu ăn ở Cần Thơ")["province"] == "can-tho"
+    assert "province" not in _kinds("muon ve que yen binh nuoi ga")  # yên bình: peaceful

@@ -127,8 +127,9 @@ def test_a_vague_goal_gets_no_list(sample, goal):
     assert rec.vague and rec.results == []
 
 
-def test_conditions_asked_for_without_a_work_list_what_fits(sample):
-    rec = sample.recommend("free courses in Battambang", top_k=10)
+@pytest.mark.parametrize("goal", ["free courses in Battambang", "Are there any free courses for women in Battambang?"])
+def test_conditions_asked_for_without_a_work_list_what_fits(sample, goal):
+    rec = sample.recommend(goal, top_k=10)
     assert not rec.vague and rec.results and all(r.course.cost_amount == 0 for r in rec.results)
 
 
@@ -216,7 +217,12 @@ def test_once_the_place_that_stood_in_the_way_is_dropped_the_courses_of_its_coun
     assert sample.recommend(goal).results == []
     offered = elsewhere(sample.recommend(goal, top_k=5, ignore=frozenset({"province"})).results)
     assert len(offered) > 1 and {r.course.country for r in offered if r.course.delivery != "online"} == {"KH"}
-    assert all(r.match_level == "strong" for r in offered)
+    assert {r.course.sector for r in offered} == {"0713"}  # ISCED-F: electricity and energy, all about solar work
+
+
+def test_a_dropped_place_decides_the_country_even_for_a_learner_said_to_live_elsewhere(sample):
+    rec = sample.recommend("solar panel installation in Kep", top_k=5, ignore=frozenset({"province"}), home="VN")
+    assert rec.results and rec.results[0].course.country == "KH"
 
 
 def test_what_the_learning_is_for_does_not_replace_what_is_learnt(sample):
