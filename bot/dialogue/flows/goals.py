@@ -111,7 +111,8 @@ class Alternative:
     what: str  # "toggle:weekends", "place:Kampong Cham", "drop:free"
     course_id: int
     title: str
-    where: str = ""  # the course's town, when the condition is a place
+    where: str = ""  # the course's town and province, when the condition is a place
+    area: str = ""  # its province alone, for the button
 
 
 @dataclass
@@ -183,8 +184,8 @@ class Results(Screen):
                     # give {course}, a course title.
                     lines.append("• " + esc(_("Without “{condition}”: {course}").format(
                         condition=self.what(t, alternative), course=course)))
-                label = excerpt(alternative.title, 40 - len(alternative.where) - 3) + f" · {alternative.where}" \
-                    if alternative.where and len(alternative.where) <= 20 else excerpt(alternative.title, 40)
+                label = excerpt(alternative.title, 37 - len(alternative.area)) + f" · {alternative.area}" \
+                    if alternative.area else excerpt(alternative.title, 40)
                 buttons.append([(_("ℹ️ {title}").format(title=label), DETAILS.data(alternative.course_id))])
         elif self.eligible == 0:
             lines.append(esc(_("No course fits all of these conditions. Tap a condition below to remove it.")))
@@ -362,9 +363,10 @@ def _without(turn: Turn, state: dict[str, Any], undo: list[tuple[str, dict[str, 
                              top_k=PLACE_ALTERNATIVES if is_place else 1,
                              ignore=frozenset(other.get("drop") or []), exclude=exclude, home=turn.learner.country)
         found = elsewhere(rec.results) if is_place else [r for r in rec.results if r.match_level == "strong"]
-        out += [Alternative(what, r.course.id, r.title, where(turn.lang, r.course.province, r.course.locality)
-                            if is_place and r.course.delivery != "online" else "")
-                for r in found if all(a.course_id != r.course.id for a in out)]
+        away = [r for r in found if all(a.course_id != r.course.id for a in out)]
+        out += [Alternative(what, r.course.id, r.title, where(turn.lang, r.course.province, r.course.locality),
+                            where(turn.lang, r.course.province)) if is_place and r.course.delivery != "online"
+                else Alternative(what, r.course.id, r.title) for r in away]
         if len(out) >= MAX_ALTERNATIVES:
             break
     return out[:MAX_ALTERNATIVES]

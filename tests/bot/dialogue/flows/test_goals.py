@@ -127,5 +127,6 @@ def test_nothing_in_the_place_named_offers_the_best_courses_elsewhere_with_their
     reply = results.render(talk.conversation.translations.translator("en"))
     first, second = results.alternatives[:2]
     assert f"• Without “Kampot”: {first.title} · {first.where}\n   {second.title} · {second.where}" in reply.text
-    details = [row[0][1] for row in reply.buttons if row[0][1].startswith("c.d:")]
-    assert details == [f"c.d:{a.course_id}" for a in results.alternatives]  # each one tap away
+    details = [row[0] for row in reply.buttons if row[0][1].startswith("c.d:")]
+    assert [data for _label, data in details] == [f"c.d:{a.course_id}" for a in results.alternatives]  # one tap
+    assert all(label.endswith(f" · {a.area}") for (label, _data), a in zip(details, results.alternatives, strict=True))
