@@ -91,12 +91,12 @@ def past(folded: str) -> list[tuple[int, int]]:
     return out
 
 
-def purposes(folded: str, written: str = "") -> list[tuple[int, int]]:
-    """From each purpose phrase to the end of its clause; "de" only where ``written`` (the text before
-    folding, when given) has "để" or no tone marks: "nuôi dê" (goats) and "dễ" (easy) are no purpose."""
+def _purposes(folded: str, written: str) -> list[tuple[int, int]]:
+    """From each purpose phrase to the end of its clause; "de" only where ``written`` (the same text
+    before folding) has "để" or no tone marks: "nuôi dê" (goats) and "dễ" (easy) are no purpose."""
     ends = [e for _s, e in _clauses(folded)]
     return [(m.start(), next((e for e in ends if e >= m.end()), len(folded))) for m in _PURPOSE.finditer(folded)
-            if not written or m.group() != "de" or written[m.start():m.end()].lower() in ("de", "để")]
+            if m.group() != "de" or written[m.start():m.end()].lower() in ("de", "để")]
 
 
 def without_purposes(text: str) -> str:
@@ -104,7 +104,7 @@ def without_purposes(text: str) -> str:
     folded = fold(text)
     if len(folded) != len(text):  # not aligned (text that folding reshapes): keep it whole
         return text
-    for start, end in reversed(purposes(folded, text)):
+    for start, end in reversed(_purposes(folded, text)):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
 

@@ -52,6 +52,9 @@ _KH_PLACE_WORDS = ("នៅ", "ខេត្ត", "ក្រុង", "ទីក្
 _PLACE_WORDS = ("in", "at", "from", "near", "around", "live", "lives", "living", "stay", "stays", "staying",
                 "district", "town", "o", "tai", "gan", "que", "ve", "huyen", "quan", "thi xa", "thi tran",
                 "thanh pho", "tp", "xa", "tinh", "khu")
+# Before a name that is also a phrase, only a word that can introduce nothing else ("ở", "tại", "in"):
+# "về quê yên bình" is a peaceful home village, not Yên Bình.
+_STRICT_PLACE_WORDS = ("o", "tai", "in", "at", "huyen", "quan", "thi xa", "thi tran", "tp", "thanh pho")
 
 
 def _key_pattern(key: str) -> str:
@@ -104,9 +107,8 @@ class Gazetteer:
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_PLACE_WORDS, key=len, reverse=True))
         names = "|".join(re.escape(k).replace(r"\ ", r"[\s-]*") for k in alternatives if k in districts)
         self._districts = re.compile(rf"(?<![a-z0-9])(?:{words})\s+(?P<name>{names})(?![a-z0-9])") if names else None
-        # before a name that is also a phrase, only a word that can mean nothing else ("ở", "tại", "in"):
-        # "về quê yên bình" is a peaceful home village, not Yên Bình
-        self._introducer = re.compile(r"(?<![a-z0-9])(?:o|tai|in|at|huyen|quan|thi xa|thi tran|tp|thanh pho)\s+$")
+        strict = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _STRICT_PLACE_WORDS)
+        self._introducer = re.compile(rf"(?<![a-z0-9])(?:{strict})\s+$")
 
     def resolve(self, name: str) -> Province | None:
         """The province called ``name`` in any language or spelling, else ``None``."""

@@ -164,6 +164,7 @@ class ParsedGoal:
     query: str  # the goal with constraint phrases removed, for matching
     constraints: list[Constraint] = field(default_factory=list)
     request: str = ""  # the clauses of ``query`` that say what the learner wants, "" when none does
+    story: bool = False  # the goal tells something before its wish, or about the learner's past
 
     def filters(self, ignore: frozenset[str] = frozenset()) -> Filters:
         """Filters implied by the constraints, minus the kinds the learner removed."""
@@ -516,6 +517,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     # A goal that tells a story first ("I work at night in a factory. I want to learn sewing"): its
     # request starts at the first wish; how and when to study, and what to learn, are read from there.
     story_end = focus = wish_start(folded)
+    wished = wishes(folded)
     story_told = max(story_end, first_wish(folded))  # also before the first wish word of one long clause
     about: set[str] | None = None  # what the whole goal is about, found when a condition word needs it
     others: list[tuple[int, int]] = []
@@ -547,7 +549,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
             spans.append(told.span(cue))
             constraints.append(Constraint("women", True, base[told.start(cue):told.end(cue)]))
         else:  # written for a girl or woman: "Any make-up course she could join?" (not "I … my mother, she …")
-            for s, e in wishes(folded):
+            for s, e in wished:
                 m = _SHE.search(folded, s, e)
                 if m and not _FIRST_PERSON.search(folded, s, e):
                     constraints.append(Constraint("women", True, base[m.start():m.end()]))
@@ -594,7 +596,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         query = query[:start] + " " * (end - start) + query[end:]  # same length: spans may overlap
     # The wish itself, when the story goes on after it ("I want to learn to fix motorbikes. I am 19 …
     # I help my mother sell noodles"), or what they can already do is told ("My English is ok").
-    request = "".join(ch if any(s <= i < e for s, e in wishes(folded)) else " " for i, ch in enumerate(query))
+    request = "".join(ch if any(s <= i < e for s, e in wished) else " " for i, ch in enumerate(query))
     query, request = (_DANGLING.sub("", re.sub(r"\s+", " ", q).strip(" ,.;:!?-")).strip(" ,.;:!?-")
                       for q in (query, request))
     order = {c: i for i, c in enumerate(("free", "max_cost", "province", "country", "delivery", "schedule",
@@ -604,4 +606,5 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     for c in constraints:
         unique.setdefault((c.kind, repr(c.value)), c)
     constraints = list(unique.values())
-    return ParsedGoal(text=clean, language=language, query=query, constraints=constraints, request=request)
+    return ParsedGoal(text=clean, language=language, query=query, constraints=constraints, request=request,
+                      story=bool(story_end or was))

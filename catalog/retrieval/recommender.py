@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, localized
 from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.errors import InputError
-from catalog.language.clauses import past, wish_start, without_purposes
+from catalog.language.clauses import without_purposes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.spelling import english_speller
-from catalog.language.text import fold, guess_language
+from catalog.language.text import guess_language
 from catalog.language.tokens import TOKENIZER_VERSION, phrase_tokens, tokenize_goal
 from catalog.language.tokens import words as words_of
 from catalog.retrieval.constraints import Constraint, Filters, ParsedGoal, parse_goal
@@ -441,8 +441,10 @@ class Recommender:
         words = thesaurus()
         # What the wish names, when it names something ("I want to fix motorbikes. … I help my mother sell
         # noodles"), else what the goal names.
-        concepts = frozenset(words.find_specific(without_purposes(parsed.request))[1]
-                             or words.find_specific(parsed.request)[1] or words.find_specific(query)[1])
+        learnt = without_purposes(parsed.request)  # what they learn, not what for
+        concepts = frozenset(words.find_specific(learnt)[1]
+                             or (learnt != parsed.request and words.find_specific(parsed.request)[1])
+                             or words.find_specific(query)[1])
         if not concepts and all(words.generic(t) for t in goal_tokens if "_" not in t):
             goal_tokens = []  # nothing about a kind of work: only the conditions, if any, are a request
         if allowed and method != "lexical":
@@ -543,10 +545,7 @@ class Recommender:
 def _browse(parsed: ParsedGoal) -> bool:
     """Whether a goal that names no work asks for the courses that fit its conditions: it states a
     condition and tells no story."""
-    if not any(c.request for c in parsed.constraints) or len(parsed.text) > BROWSE_CHARS:
-        return False
-    folded = fold(parsed.text)
-    return not wish_start(folded) and not past(folded)
+    return any(c.request for c in parsed.constraints) and len(parsed.text) <= BROWSE_CHARS and not parsed.story
 
 
 def elsewhere(results: list[Result]) -> list[Result]:

@@ -184,7 +184,7 @@ class Results(Screen):
                     # give {course}, a course title.
                     lines.append("• " + esc(_("Without “{condition}”: {course}").format(
                         condition=self.what(t, alternative), course=course)))
-                label = excerpt(alternative.title, 37 - len(alternative.area)) + f" · {alternative.area}" \
+                label = excerpt(alternative.title, max(12, 37 - len(alternative.area))) + f" · {alternative.area}" \
                     if alternative.area else excerpt(alternative.title, 40)
                 buttons.append([(_("ℹ️ {title}").format(title=label), DETAILS.data(alternative.course_id))])
         elif self.eligible == 0:
@@ -363,10 +363,10 @@ def _without(turn: Turn, state: dict[str, Any], undo: list[tuple[str, dict[str, 
                              top_k=PLACE_ALTERNATIVES if is_place else 1,
                              ignore=frozenset(other.get("drop") or []), exclude=exclude, home=turn.learner.country)
         found = elsewhere(rec.results) if is_place else [r for r in rec.results if r.match_level == "strong"]
-        away = [r for r in found if all(a.course_id != r.course.id for a in out)]
+        fresh = [r for r in found if all(a.course_id != r.course.id for a in out)]
         out += [Alternative(what, r.course.id, r.title, where(turn.lang, r.course.province, r.course.locality),
                             where(turn.lang, r.course.province)) if is_place and r.course.delivery != "online"
-                else Alternative(what, r.course.id, r.title) for r in away]
+                else Alternative(what, r.course.id, r.title) for r in fresh]
         if len(out) >= MAX_ALTERNATIVES:
             break
     return out[:MAX_ALTERNATIVES]
