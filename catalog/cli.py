@@ -23,6 +23,7 @@ from catalog.app import CatalogApp, open_app
 from catalog.courses.ingest import ingest_path
 from catalog.courses.schema import COUNTRIES, DELIVERY, LANGUAGES, SCHEDULES
 from catalog.errors import CatalogError, InputError
+from catalog.evaluation.conditions import format_conditions, load_conditions, score_conditions
 from catalog.evaluation.evaluate import VARIANTS, evaluate, format_table, load_dataset, to_json
 from catalog.jsonl import read_jsonl
 from catalog.language.places import gazetteer
@@ -212,6 +213,13 @@ def cmd_eval(args: argparse.Namespace, settings: CatalogSettings) -> int:
     return 0
 
 
+def cmd_eval_conditions(args: argparse.Namespace, settings: CatalogSettings) -> int:
+    """Reads only the goal parser and the gazetteer: no database, no model."""
+    items = load_conditions(Path(args.dataset))
+    print(format_conditions(score_conditions(items, gazetteer(), args.split)))
+    return 0
+
+
 def cmd_sample(args: argparse.Namespace, settings: CatalogSettings) -> int:
     app, _ = open_app(settings, sample=False)
     if args.action == "load":
@@ -288,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score a goal that gets no list as empty, not on the 'without X' courses the bot names")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("eval-conditions", help="how well the conditions learners state are read, per kind")
+    p.add_argument("dataset", metavar="DATASET.jsonl")
+    p.add_argument("--split", help="only the messages of this split (tune, check)")
+    p.set_defaults(func=cmd_eval_conditions)
     return parser
 
 

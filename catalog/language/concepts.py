@@ -217,6 +217,10 @@ class Thesaurus:
         """Whether a goal token says nothing about which work or skill is wanted."""
         return token in self._generic
 
+    def cross_cutting(self, cid: str) -> bool:
+        """Whether a skill is one many occupations need (running a small business, customer service)."""
+        return cid in self._cross_cutting
+
     def related(self, ids: set[str]) -> set[str]:
         """The concepts linked to these (an occupation's skills, the occupations a skill leads to),
         except cross-cutting skills."""

@@ -23,6 +23,8 @@ from catalog.language.places import Gazetteer, gazetteer
 from catalog.language.text import fold, guess_language, normalize
 from catalog.language.text import phrases_pattern as _alt
 from catalog.language.tokens import words as words_of
+from catalog.retrieval.availability import OFF_BEFORE, UNTIL, free_times
+from catalog.retrieval.money import budgets
 
 MAX_GOAL_CHARS = 1000
 
@@ -201,6 +203,8 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                                    "with my phone", "using my phone", "through my phone", "by phone",
                                    "on my smartphone", "trên điện thoại", "qua điện thoại", "bằng điện thoại",
                                    "trên đt", "qua đt", "trên zalo", "qua zalo", "qua facebook", "qua youtube",
+                                   "zoom", "google meet", "facebook live", "live class", "livestream",
+                                   "video call", "tam phone", "tam tou ros sab", "តាមZoom", "តាមហ្ស៊ូម",
                                    "តាមទូរស័ព្ទ", "លើទូរស័ព្ទ", "ក្នុងទូរស័ព្ទ", "តាមទូរសព្ទ", "លើទូរសព្ទ",
                                    "តាមហ្វូន", "លើហ្វូន", "តាមតេឡេក្រាម", "តាមយូធូប", "តាមហ្វេសប៊ុក")),
         ("delivery", ("in_person", "blended"), ("in person", "face to face", "in class", "classroom",
@@ -233,7 +237,9 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                          "chị là", "chị ở nhà", "chị năm nay", "vợ tôi", "vợ em", "vợ mình", "con gái tôi",
                          "con gái em", "con gái mình", "em gái tôi", "em gái em", "នាងខ្ញុំ", "ខ្ញុំជាម្ដាយ", "ខ្ញុំជាម្តាយ",
                          "ម្ដាយលីវ", "ម្តាយលីវ", "មេម៉ាយ", "ប្ដីខ្ញុំ", "ប្តីខ្ញុំ", "ខ្ញុំជាស្រី", "ខ្ញុំជាមនុស្សស្រី",
-                         "ប្រពន្ធខ្ញុំ", "កូនស្រីខ្ញុំ", "ប្អូនស្រីខ្ញុំ", "បងស្រីខ្ញុំ")),
+                         "ប្រពន្ធខ្ញុំ", "កូនស្រីខ្ញុំ", "ប្អូនស្រីខ្ញុំ", "បងស្រីខ្ញុំ", "យុវនារី", "nữ công nhân",
+                         "công nhân nữ", "chị làm", "i gave birth", "i just gave birth", "i'm pregnant",
+                         "i am pregnant", "ទើបសម្រាលកូន", "ខ្ញុំសម្រាលកូន")),
         ("languages", ("km",), ("taught in khmer", "in khmer language", "dạy bằng tiếng khmer",
                                 "học bằng tiếng khmer", "បង្រៀនជាភាសាខ្មែរ", "រៀនជាភាសាខ្មែរ")),
         ("languages", ("vi",), ("taught in vietnamese", "in vietnamese", "dạy bằng tiếng việt",
@@ -250,12 +256,26 @@ _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|i'm|im|me|my)(?![a-z])")
 # A day off is when a learner can study: at the weekend for most, on the weekday they name if they do
 # ("ngày nghỉ của mình là thứ 2"); it tells availability, never the situation, whatever work comes before.
 _DAY_OFF = re.compile(_alt("day off", "days off", "my day off", "ngày nghỉ", "ngày off", "ថ្ងៃឈប់", "ថ្ងៃសម្រាក"))
+# Online refused: a negation just before it ("not online", "không học online", "មិនយករៀនអនឡាញ") or a
+# complaint just after it ("online ko hiểu gì", "អនឡាញអត់ចូលក្បាល", "online em lười lắm").
+_REFUSED_BEFORE = re.compile(
+    r"(?:(?<![a-z])(?:not|no|don't|dont|do not|never|without|hate|khong|ko|k|chu|chang|cha|dung)"
+    r"|មិន|អត់|កុំ|គ្មាន)\s*"
+    r"(?:(?:want|like|wanna|muon|thich|can|to|learn|study|hoc|di|an|ចង់|យក|ចូលចិត្ត|រៀន|ត្រូវការ)\s*){0,3}$")
+_REFUSED_AFTER = re.compile(r"\s*(?:thi\s+)?(?:(?:e|em|toi|minh|t)\s+)?"
+                            r"(?:(?:ko|khong|k|cha|chang)\s+(?:hieu|vo|vao|hop|duoc|dc)"
+                            r"|luoi|sao duoc|sao dc|kho hieu|អត់ចូល|មិនចូល|មិនយល់|អត់យល់|ពិបាក)")
 # "Free" that is not about the course's fee: a freelancer ("làm free"), free wifi or delivery a shop
 # offers, free time ("my boss gives me Sunday free", "free day"): when they can study, not what.
 _FREE_OTHER = re.compile(_alt(
     "freelance", "free lance", "freelancer", "free lancer", "freelancing", "free wifi", "free wi-fi",
     "free delivery", "free shipping", "freeship", "free ship", "giao hàng free", "ship free", "wifi free",
-    "làm free", "nhận free", "free time", "free day", "free days", "my day free",
+    "làm free", "nhận free", "free time", "free day", "free days", "my day free", "free lunch", "free diving",
+    # free to study, not at no cost: "I'm free now", "free from 6pm", "free every afternoon", "đang free"
+    "i'm free", "im free", "i am free", "we free", "we are free", "we're free", "be free", "đang free",
+    "free from", "free every", "free all day", "free until", "free till", "free after", "free on", "free at",
+    "free in the", "free now", "free morning", "free mornings", "free afternoon", "free afternoons",
+    "free evening", "free evenings",
     "ដឹកជូនហ្វ្រី", "ដឹកជូនឥតគិតថ្លៃ", "ដឹកហ្វ្រី", "វ៉ាយហ្វាយហ្វ្រី")
     # "… gives me Sunday free, can I …": a time that is free where the phrase ends, not "weekend free sewing course"
     + r"|(?:" + _alt("sunday", "saturday", "weekend", "weekends", "evening", "evenings", "day", "days", "time")
@@ -267,9 +287,10 @@ _WOMAN_TOLD = re.compile(
     r"|chong(?=\s+(?:em|toi|minh|chi|di|lam|bo|mat|da|dang|moi|o|chet|ko|khong|nhau)(?![a-z]))"
     r"|ប្តី|ប្ដី|ស្វាមី)"
     r"|(?P<i>(?<![a-z])(?:i am|i'm|im)\s+(?:a\s+|an\s+)?"
-    r"(?:(?!(?:of|for|my|with|to|and|father|dad)(?![a-z]))[a-z]+\s+){0,3}"  # not "a father of a girl"
+    r"(?:(?!(?:of|for|my|with|to|and|father|dad)(?![a-z]))[a-z0-9]+\s+){0,3}"  # not "a father of a girl"
     r"(?:woman|girl|mother|mom|mum|wife|widow|lady|housewife)(?![a-z])"
     r"|ស្វាមីខ្ញុំ)")
+_SHE_SAYS = re.compile("ចាស(?![\u17b6-\u17d3\u17dd])|(?:^|[,.;]) *nu *(?=[,.;]|$)")
 # Khmer ក្រ (poor), as a whole syllable; counted only where the segmenter also makes it a word of its own.
 _KH_POOR = re.compile("ក្រ(?![\u17b6-\u17d3\u17dd]|\u17d2)")
 # Implicit cost: a learner who has no money for fees wants free courses (one tap removes the condition).
@@ -289,7 +310,8 @@ _OUT_OF_REACH = _alt("too expensive", "expensive", "too high", "too much", "đ�
 _IDIOMS = _alt("can't afford", "cannot afford", "can not afford", "cant afford", "cannot pay", "can't pay",
                "cant pay", "can not pay", "unable to pay", "can't spend", "cannot spend", "cant spend",
                "poor family", "family is poor", "we are poor", "very poor", "low income", "no income", "in debt",
-               "has debt", "have debt", "broke", "không có điều kiện", "nhà nghèo", "gia đình nghèo", "hộ nghèo",
+               "has debt", "have debt", "i'm broke", "im broke", "i am broke", "we are broke", "so broke",
+               "không có điều kiện", "nhà nghèo", "gia đình nghèo", "hộ nghèo",
                "hoàn cảnh khó khăn", "không đủ khả năng", "không có khả năng chi trả", "kinh tế khó khăn",
                "nhà khó khăn", "mắc nợ", "nợ nần", "nghèo", "i'm poor", "i am poor", "im poor",
                "tiền đâu", "lấy đâu ra tiền", "không kham nổi", "គ្រួសារក្រ",
@@ -313,7 +335,7 @@ _REMOTE_ONLY = re.compile(_alt(
     "phone is all i have", "all i have is a phone", "all i have is my phone", "only my phone",
     "can't leave", "cannot leave", "cant leave", "can't travel", "cannot travel", "too far", "far from town",
     "không đi được", "đi lại khó", "xa quá", "xa lắm", "ko đi được", "ទៅមកមិនរួច", "ទៅមិនរួច", "ឆ្ងាយពេក",
-    "ឆ្ងាយណាស់", "ធ្វើដំណើរមិនរួច",
+    "ឆ្ងាយណាស់", "ធ្វើដំណើរមិនរួច", "ចាកចេញមិនបាន", "ចេញមិនរួច", "ចេញមិនបាន",
     "only phone", "only a phone", "only have phone", "only have a phone", "only smartphone",
     "no laptop", "no computer", "don't have laptop", "don't have a laptop", "dont have laptop", "dont have a laptop",
     "don't have a computer", "dont have computer", "don't have computer", "do not have a computer",
@@ -334,7 +356,8 @@ _SITUATION_BEFORE = re.compile(r"(?:(?<![a-z])(?<!hoc )lam(?![a-z])|" + "|".join
         "work", "works", "working", "worked", "job", "sell", "sells", "selling", "sold", "play", "plays",
         "playing", "buy", "buying", "earn", "earning", "money", "stay", "run", "runs", "running", "đi làm",
         "làm việc", "làm ca", "bán", "chạy", "chơi", "mua", "kiếm",
-        "ở nhà", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី", "រកលុយ", "រកប្រាក់", "នៅផ្ទះ", "រត់")) + ")")
+        "ở nhà", "phiên chợ", "chợ phiên", "chợ đêm", "ធ្វើការ", "លក់", "លេង", "ទិញ", "រកស៊ី", "រកលុយ", "រកប្រាក់",
+        "នៅផ្ទះ", "រត់")) + ")")
 _SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(
     "game", "games", "shop", "shops", "store", "business", "sales", "selling", "marketing", "customers",
     "job", "jobs", "work", "market", "markets", "stall", "trò chơi", "cửa hàng", "chợ", "kinh doanh", "khách",
@@ -363,6 +386,10 @@ def _about_situation(kind: str, folded: str, start: int, end: int, story_end: in
     if kind not in TOPIC_PRONE:
         return False
     before = folded[max(0, start - SITUATION_WINDOW):start]
+    if kind == "schedule" and OFF_BEFORE.search(before):
+        return False  # their day off is when they can study, whatever work came before
+    if kind == "schedule" and UNTIL.search(before):
+        return True  # "free until evening": when their free time ends
     if _SITUATION_BEFORE.search(before) or _SITUATION_AFTER.match(folded[end:]):
         return True
     clauses = [0, *(m.end() for m in _CLAUSE.finditer(folded)), len(folded) + 1]
@@ -376,21 +403,10 @@ def _about_situation(kind: str, folded: str, start: int, end: int, story_end: in
     if kind != "delivery" or len(folded.split()) <= SHORT_GOAL_WORDS:
         return False
     return not _STUDY.search(folded[lo:hi])
-_NUM = r"(\d+(?:[.,]\d+)*)"
-_MAX_COST = re.compile(
-    rf"(?:(?<![a-z])(?:under|below|less than|max|maximum|up to|at most|no more than|cheaper than)"
-    rf"|(?<![a-z])(?:duoi|toi da|khong qua|it hon|re hon|khong vuot qua)"
-    rf"|(?:ក្រោម|មិនលើស|តិចជាង|យ៉ាងច្រើន|ថោកជាង)(?:ពី)?"
-    # what one has is a budget only with money in it ("chỉ có 10tr", not "chỉ có 2 người")
-    rf"|(?P<budget>(?<![a-z])(?:only have|have only|budget(?: is| of| around| about)?|can pay|can spend|chi co"
-    rf"|ngan sach(?: la)?|co the tra)|មានតែ|ថវិកា|អាចបង់))"
-    rf"\s*(\$|usd\s*)?{_NUM}\s*"
-    r"(k|nghin|ngan|trieu|tr|million|m|usd|dollars?|\$|riels?|khr|vnd|dong|d|ដុល្លារ|រៀល|លាន|ពាន់)?"
-    r"(?:\s*(vnd|dong|d|riels?|khr|usd|dollars?|រៀល|ដុល្លារ))?(?![a-z])"
-)
 _AGE = re.compile(
     r"(?<![a-z0-9])(?:i am|i'm|im|aged?)\s*(\d{2})(?:\s*(?:years? old|yo|y/o))?(?![0-9])"
     r"|(?<![0-9])(\d{2})\s*(?:years? old|yo|y/o|tuoi)(?![a-z])"
+    r"|(?<![a-z])(?:man|woman|girl|boy|daughter|son|sister|brother|lady)\s+(\d{2})(?:\s*(?:years?|yo|y/o))?(?![0-9a-z])"
     r"|(?<![0-9a-z])(\d{2})t(?![a-z0-9])"  # "mình 27t": how Vietnamese chat writes an age
     r"|nam nay\s*(?:em|e|minh|toi|con|chau|no|anh|chi)?\s*(\d{2})(?![0-9])(?!\s*(?:trieu|tr|k|nghin|ngan)(?![a-z]))"
     r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
@@ -419,37 +435,6 @@ _SOMETHING_ELSE = re.compile(_alt(
     "រៀនអី", "អ្វីក៏បាន", "អីក៏បាន", "ជំនាញខ្លី"))
 _ORIGIN = re.compile(r"(?<![a-z])(?:from|tu)\s*$|(?:មកពី|ពី)\s*$")  # "from Prey Veng", "từ Huế"
 _DANGLING = re.compile(r"(?:\s+(?:in|at|near|around|o|ở|tai|tại|gần)|\s*នៅ)$", re.IGNORECASE)
-
-
-def _number(raw: str) -> float:
-    """'1,000,000' / '1.000.000' / '1.5' → float (a separator followed by 3 digits is a thousands mark)."""
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
-        return float(re.sub(r"[.,]", "", raw))
-    return float(raw.replace(",", "."))
-
-
-def _money(amount: float, prefix: str | None, unit: str | None, language: str,
-           currency: str | None = None) -> tuple[float, str]:
-    unit = (unit or "").strip()
-    if currency and unit in ("k", "nghin", "ngan", "trieu", "tr", "million", "m", "លាន", "ពាន់"):
-        # "2 million dong", "40 ពាន់រៀល": the multiplier, then the currency
-        scaled, _ = _money(amount, None, unit, language)
-        return _money(scaled, None, currency, language)
-    if prefix or unit in ("usd", "dollar", "dollars", "$", "ដុល្លារ"):
-        return amount, "USD"
-    if unit in ("riel", "riels", "khr", "រៀល"):
-        return amount, "KHR"
-    if unit in ("k", "nghin", "ngan", "ពាន់"):
-        amount *= 1000
-    elif unit in ("trieu", "tr", "million", "m", "លាន"):
-        amount *= 1_000_000
-    if unit in ("vnd", "dong", "d", "nghin", "ngan", "trieu", "tr"):
-        return amount, "VND"
-    if language == "vi" and amount >= 1000:
-        return amount, "VND"
-    if language == "km" and amount >= 1000:
-        return amount, "KHR"
-    return amount, "USD"
 
 
 def detect_language(text: str) -> str:
@@ -490,16 +475,15 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     constraints: list[Constraint] = []
 
     def take(kind: str, value: Any, m: re.Match[str]) -> None:
-        if any(s < m.end() and m.start() < e for s, e in spans):
-            return
+        if kind != "women" and any(s < m.end() and m.start() < e for s, e in spans):
+            return  # (who a woman is may overlap her age: "my daughter 16 year")
         spans.append((m.start(), m.end()))
         constraints.append(Constraint(kind, value, base[m.start() : m.end()].strip()))
 
-    for m in _MAX_COST.finditer(folded):
-        if m.group("budget") and not (m.group(2) or m.group(4) or m.group(5)):
-            continue
-        amount, currency = _money(_number(m.group(3)), m.group(2), m.group(4), language, m.group(5))
-        take("max_cost", {"amount": amount, "currency": currency}, m)
+    for amount, currency, (s, e) in budgets(folded, language):
+        if not any(a < e and s < b for a, b in spans):
+            spans.append((s, e))
+            constraints.append(Constraint("max_cost", {"amount": amount, "currency": currency}, base[s:e].strip()))
     for m in _AGE.finditer(folded):
         age = int(next(g for g in m.groups() if g))
         if 12 <= age <= 80:
@@ -521,7 +505,9 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     story_told = max(story_end, first_wish(folded))  # also before the first wish word of one long clause
     about: set[str] | None = None  # what the whole goal is about, found when a condition word needs it
     others: list[tuple[int, int]] = []
-    if focus and not words.find(base[focus:]) and words.find(base[:focus]) and (
+    # The money and age found so far are conditions, not what the wish names ("budget around $200").
+    unsaid = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(base))
+    if focus and not words.find(unsaid[focus:]) and words.find(base[:focus]) and (
             len(folded[:focus].strip()) <= TOPIC_LABEL_CHARS or not _SOMETHING_ELSE.search(folded[focus:])):
         # The wish names no work: what came before is the topic ("Nail art, any course?", "I repair
         # motorbikes. I want to learn more"), unless the wish is to leave it ("… I want another job"),
@@ -539,9 +525,19 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 # named beside another topic is how ("học làm bánh qua zalo hay youtube")
                 if lost and not (about - lost and lost <= words.find(base[m.start():m.end()])):
                     continue
-            if _about_situation(kind, folded, m.start(), m.end(), story_told, base):
+            # "មិនចង់រៀនអនឡាញទេ", "học online ko hiểu gì", "I don't want online": they want a real class
+            refused = value == ("online",) and bool(_REFUSED_BEFORE.search(folded[max(0, m.start() - 24):m.start()])
+                                                    or _REFUSED_AFTER.match(folded, m.end()))
+            if not refused and _about_situation(kind, folded, m.start(), m.end(), story_told, base):
                 continue
-            take(kind, value, m)
+            take(kind, ("in_person", "blended") if refused else value, m)
+    if not any(c.kind == "women" for c in constraints):
+        # A Khmer woman's "yes" (ចាស; a man says បាទ), or "nữ" on its own as a chat form gives it ("sn 1998, nữ,").
+        said = _SHE_SAYS.search(folded)
+        if said and (said.group().startswith("ចាស")
+                     or base[said.start():said.end()].strip(" ,.;").lower() in ("nữ", "nu")):
+            spans.append(said.span())
+            constraints.append(Constraint("women", True, base[said.start():said.end()].strip(" ,.;")))
     if not any(c.kind == "women" for c in constraints):
         told = next((m for m in _WOMAN_TOLD.finditer(folded) if _husband(base, m)), None)
         if told:
@@ -558,6 +554,13 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         for m in _DAY_OFF.finditer(folded):
             take("schedule", ("weekends",), m)
             break
+    if not any(c.kind == "schedule" for c in constraints):  # when they are free: "Free from 6pm", "t7 cn"
+        for value, (s, e), told in free_times(folded, base):
+            if not any(a < e and s < b for a, b in spans) \
+                    and (told or not _about_situation("schedule", folded, s, e, story_told, base)):
+                spans.append((s, e))
+                constraints.append(Constraint("schedule", value, base[s:e].strip()))
+                break
     if not any(c.kind == "delivery" for c in constraints):
         for m in _REMOTE_ONLY.finditer(folded):
             take("delivery", ("online",), m)

@@ -32,7 +32,7 @@ from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, loca
 from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.errors import InputError
 from catalog.language.clauses import without_purposes
-from catalog.language.concepts import thesaurus
+from catalog.language.concepts import Thesaurus, thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.spelling import english_speller
 from catalog.language.text import guess_language
@@ -279,6 +279,22 @@ def explain(goal_tokens: set[str], terms: dict[str, list[tuple[str, set[str]]]])
     return match, reason
 
 
+def _topic(request: str, query: str, words: Thesaurus) -> set[str]:
+    """The concepts of what the request says is learnt, not what for ("learn to sew to sell to
+    tourists" is sewing); else of the whole request, then of the query. A skill every trade needs,
+    named only as the purpose, is not the topic when something else is learnt ("screen printing, to
+    run my own business"), even something the thesaurus does not know."""
+    learnt = without_purposes(request)
+    found = words.find_specific(learnt)[1]
+    if found:
+        return found
+    found = (learnt != request and words.find_specific(request)[1]) or words.find_specific(without_purposes(query))[1] \
+        or words.find_specific(query)[1]
+    if learnt != request and not all(words.generic(t) for t in tokenize_goal(learnt) if "_" not in t):
+        found = {c for c in found if not words.cross_cutting(c)}
+    return found
+
+
 def browse_order(snap: Snapshot, mask: np.ndarray, f: Filters) -> dict[int, float]:
     """Ranking for a goal that only states constraints ("free courses in Battambang"): courses in
     the requested place first, then free before paid, then cheaper; scores decrease with rank."""
@@ -441,10 +457,7 @@ class Recommender:
         words = thesaurus()
         # What the wish names, when it names something ("I want to fix motorbikes. … I help my mother sell
         # noodles"), else what the goal names.
-        learnt = without_purposes(parsed.request)  # what they learn, not what for
-        concepts = frozenset(words.find_specific(learnt)[1]
-                             or (learnt != parsed.request and words.find_specific(parsed.request)[1])
-                             or words.find_specific(query)[1])
+        concepts = frozenset(_topic(parsed.request, query, words))
         if not concepts and all(words.generic(t) for t in goal_tokens if "_" not in t):
             goal_tokens = []  # nothing about a kind of work: only the conditions, if any, are a request
         if allowed and method != "lexical":

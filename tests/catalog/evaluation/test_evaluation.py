@@ -3,7 +3,9 @@ import json
 import pytest
 
 from catalog.errors import InputError
+from catalog.evaluation.conditions import format_conditions, load_conditions, score_conditions
 from catalog.evaluation.evaluate import format_table, load_dataset, mrr_at, ndcg_at, recall_at
+from catalog.language.places import gazetteer
 from tests.support import ROOT
 
 
@@ -66,3 +68,22 @@ def test_when_nothing_fits_a_place_brings_the_best_few_courses_elsewhere(sample)
     offered = without(sample, item, rec, "weighted")
     assert rec.results == [] and 1 < len(offered) <= MAX_ALTERNATIVES
     assert all(r.course.province != "kep" for r in offered)
+
+
+def test_conditions_scoring_counts_missed_and_wrong(tmp_path):
+    path = tmp_path / "conditions.jsonl"
+    rows = [
+        {"id": "c-1", "lang": "en", "text": "welding course, only on weekends",
+         "conditions": {"schedule": ["weekends"]}, "split": "tune"},
+        {"id": "c-2", "lang": "en", "text": "I sell clothes online, want more buyers", "conditions": {},
+         "split": "tune"},
+        {"id": "c-3", "lang": "en", "text": "my day is busy with my kids, cooking class?",
+         "conditions": {"schedule": ["evenings"]}, "split": "check"},
+        {"id": "c-4", "lang": "en", "text": "free welding course", "conditions": {}, "split": "check"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    scores = score_conditions(load_conditions(path), gazetteer())
+    assert scores["en:schedule"]["right"] == 3 and scores["en:schedule"]["missed"] == 1
+    assert scores["en:free"]["wrong"] == 1 and scores["en:delivery"]["right"] == 4
+    assert score_conditions(load_conditions(path), gazetteer(), "tune")["all:schedule"]["n"] == 2
+    assert "| en | 3/4 (1 missed, 0 wrong)" in format_conditions(scores)

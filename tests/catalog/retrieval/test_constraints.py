@@ -346,3 +346,40 @@ def test_no_woman_read_into_a_father_or_a_dizzy_spell(goal):
 def test_before_new_year_is_no_past_and_a_peaceful_village_no_place():
     assert _kinds("Em ở An Giang, trước Tết em muốn học nấu ăn ở Cần Thơ")["province"] == "can-tho"
     assert "province" not in _kinds("muon ve que yen binh nuoi ga")  # yên bình: peaceful
+
+
+@pytest.mark.parametrize("goal", [
+    "មិនយករៀនអនឡាញទេ អ៊ីនធឺណិតភូមិខ្ញុំខ្សោយ ចង់រៀនចិញ្ចឹមត្រី",
+    "hoc online ko hieu gi het tron, e muon hoc sua xe may o Can Tho",
+    "I don't want online, I want to learn welding with a teacher",
+])
+def test_online_refused_is_a_real_class(goal):
+    assert _kinds(goal)["delivery"] == ("in_person", "blended")
+
+
+@pytest.mark.parametrize("goal", [
+    "Free from 6pm every day. Accounting course in Phnom Penh?",
+    "I'm free now, no job. What should I learn?",
+    "I am a teacher, free every afternoon and saturday. Would like to learn web coding.",
+    "Em đang free, chưa có việc làm, muốn học nghề",
+    "I broke my leg, doctor said stay home 3 months. What can I learn online?",
+])
+def test_free_time_is_not_free_of_charge(goal):
+    assert "free" not in _kinds(goal)
+
+
+@pytest.mark.parametrize("goal", [
+    "ចាស បង អូនចង់រៀនធ្វើក្រចកដៃជើង",  # a woman's "yes"
+    "ខ្ញុំជាយុវនារីអាយុ២២ឆ្នាំ ចង់រៀនផាត់មុខ",
+    "minh sn 1998, nu, o Hue, can hoc chung chi ke toan",
+    "I am 19 years old girl from Battambang, want to learn hairdressing",
+    "my daughter 16 year finish grade 9, she want learn beauty salon",
+])
+def test_women_told_in_passing(goal):
+    assert _kinds(goal)["women"] is True
+
+
+def test_ages_beside_who_they_are():
+    assert _kinds("my daughter 16 year finish grade 9, she want learn beauty salon")["age"] == 16
+    assert _kinds("knhom old man 52, want learn grow organic vegetable")["age"] == 52
+    assert "women" not in _kinds("បាទ ខ្ញុំចង់រៀនជាងភ្លើង ហើយមនុស្សចាស់នៅភូមិច្រើន")
