@@ -79,9 +79,12 @@ def condition_label(t: Translator, kind: str, value: object, province_name: str 
     if kind == "delivery" and isinstance(value, list | tuple):
         # TRANSLATORS: how a course is taught: over the internet, in a classroom or workshop, or both.
         names = {"online": _("Online"), "in_person": _("On site"), "blended": _("Online and on site")}
+        if set(value) == {"in_person", "blended"}:  # a real class, wholly or partly: "On site" says it
+            value = ("in_person",)
         return " / ".join(names.get(v, v) for v in value)
     if kind == "schedule" and isinstance(value, list | tuple):
-        return " / ".join(schedule_name(t, v) for v in value)
+        label = " / ".join(schedule_name(t, v) for v in value)
+        return label[:1].upper() + label[1:]  # a label of its own, like "Free" ("Evenings")
     if kind == "languages" and isinstance(value, list | tuple):
         return _("Taught in {language}").format(language=" / ".join(language_name(t, v) for v in value))
     if kind == "women":
