@@ -36,8 +36,8 @@ _WISH = _words(
     "what should i", "what can i", "nên học gì", "học gì", "គួររៀន", "រៀនអី",
     "muốn", "mong", "ước", "thích học", "định học", "cần học", "tìm lớp", "tìm khóa", "có lớp", "có khóa",
     "học nghề", "học làm", "học thêm", "xin tư vấn", "ko biết học", "không biết học", "làm sao để",
-    "trở thành",
-    "ចង់", "ប្រាថ្នា", "សង្ឃឹម", "ត្រូវការរៀន", "រៀន", "ស្វែងរក", "មានវគ្គ", "ចូលចិត្ត", "បំណង",
+    "trở thành", "teach me", "dạy em", "dạy mình", "dạy tôi", "chỉ em",
+    "បង្រៀនខ្ញុំ", "ចង់", "ប្រាថ្នា", "សង្ឃឹម", "ត្រូវការរៀន", "រៀន", "ស្វែងរក", "មានវគ្គ", "ចូលចិត្ត", "បំណង",
 )
 _NOT_WISH = _words(
     "do not want", "don't want", "dont want", "not want", "never want", "no longer want", "did not want",
@@ -76,7 +76,7 @@ def _clauses(folded: str) -> list[tuple[int, int]]:
 # What the learning is for ("… to open a shop", "… để bán cho khách du lịch", "…ដើម្បីរកស៊ីខ្លួនឯង"), to the end
 # of its clause: the work named there is the purpose, not what to learn, when something else is named.
 _PURPOSE = _words("so that", "so i can", "in order to", "to open", "to start", "to sell", "to run", "for tourists",
-                  "de", "ដើម្បី")
+                  "for my", "de", "ដើម្បី")
 
 
 def past(folded: str) -> list[tuple[int, int]]:

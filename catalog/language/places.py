@@ -19,6 +19,10 @@ from importlib import resources
 
 from catalog.language.text import KhmerNear, fold, khmer_syllable_starts, spelling
 
+# Words of their own that a misspelt place name would be: បារាំង (France, French) is one letter from
+# ពារាំង (Pea Reang, Prey Veng).
+_NOT_NEAR = frozenset({"បារាំង"})
+
 
 @dataclass(frozen=True)
 class Province:
@@ -132,7 +136,7 @@ class Gazetteer:
         for run in _KHMER_RUN.finditer(folded_text):
             for i, j, province in self._near.find(run.group()):
                 start, end = run.start() + i, run.start() + j
-                if not any(p.start < end and start < p.end for p in out):
+                if folded_text[start:end] not in _NOT_NEAR and not any(p.start < end and start < p.end for p in out):
                     out.append(PlaceMatch(province, start, end))
         return out
 

@@ -46,7 +46,7 @@ _FROM_HOUR = re.compile(
     r"(?:tro di|tro ve sau|onwards|onward|and later|ឡើងទៅ)(?![a-z])")
 # An hour of the evening, wherever it stands: "lúc con ngủ tầm 10h đêm", "at 7pm".
 _EVENING_HOUR = re.compile(r"(?<![0-9])(\d{1,2})(?:[:h.]\d{2})?\s*(?:h|gio)?\s*(?:pm|p\.m\.|toi|dem|ល្ងាច|យប់)"
-                           r"(?![a-z])(?!\s*\d)")
+                           r"(?![a-z])(?!\s*\d)|(?:ល្ងាច|យប់)\s*ម៉ោង\s*(\d{1,2})")
 # A Khmer day off, the day named with or without ថ្ងៃ: "ឈប់តែអាទិត្យ", "ឈប់សម្រាកតែថ្ងៃពុធ".
 _KH_DAY_OFF = re.compile(r"(?:ឈប់|សម្រាក)(?:សម្រាក)?\s*(?:តែ|មួយ)?\s*(?:ថ្ងៃ)?\s*"
                          "(?:(?P<end>អាទិត្យ|សៅរ៍)|(?P<week>ច័ន្ទ|អង្គារ|ពុធ|ព្រហស្បតិ៍|សុក្រ))")
@@ -58,6 +58,8 @@ _WEEKEND_SHORT = re.compile(r"(?<![a-z0-9])t7\s*(?:,|-|/|&|va|voi|và)?\s*cn(?![
 OFF_BEFORE = re.compile(r"(?:(?<![a-z])(?:off|day off|off on|nghi|ngay nghi(?: la)?|nghi moi)"
                         r"|ឈប់(?:សម្រាក)?|សម្រាក)\s*(?:តែ|only|chi|moi|on)?\s*$")
 _CLAUSE = re.compile(r"[.!?;។\n]")
+_ANY_TIME = re.compile(r"(?<![a-z])(?:gi cung (?:duoc|dc)|nao cung (?:duoc|dc)|any time|anytime|whenever)(?![a-z])"
+                       r"|គ្រប់ពេល|ពេលណាក៏បាន|ម៉ោងណាក៏បាន")
 _TOI = re.compile(r"(?<![a-z])toi(?![a-z])(?!\s*\d)")  # not "11h30 tới 1h30", until
 _RANGE_END = re.compile(r"\s*(?:-|–|to|until|till|den|toi|ដល់)(?![a-z])")
 NEAR = 20  # characters between a free word and the time it is about, at most
@@ -99,22 +101,25 @@ def free_times(folded: str, written: str) -> Iterator[tuple[tuple[str, ...], tup
         clause = folded[start:end]
         free = [(start + f.start(), start + f.end(), NEAR) for f in re.finditer(_FREE, clause)]
         free += [(start + f.start(), start + f.end(), BESIDE) for f in re.finditer(_STUDY, clause)]
-        times = [(start + t.start(), start + t.end(), value) for words, value in
+        if _ANY_TIME.search(clause):
+            continue  # "học sáng chiều tối gì cũng được": any time, no condition
+        times = [(start + t.start(), start + t.end(), value, False) for words, value in
                  ((_EVENING_WORDS, EVENINGS), (_DAY_WORDS, DAYTIME)) for t in re.finditer(words, clause)]
-        times += [(start + t.start(), start + t.end(), EVENINGS) for t in _TOI.finditer(clause)
+        times += [(start + t.start(), start + t.end(), EVENINGS, False) for t in _TOI.finditer(clause)
                   if _evening_toi(folded, written, start + t.start())]
-        times += [(start + t.start(), start + t.end(), EVENINGS) for t in _EVENING_HOUR.finditer(clause)
-                  if int(t.group(1)) >= 5 and not _RANGE_END.match(clause, t.end())]
+        # an evening hour, even as the start of a range when they are free then ("ម៉ោង៧យប់ដល់៩យប់ខ្ញុំទំនេរ")
+        times += [(start + t.start(), start + t.end(), EVENINGS, True) for t in _EVENING_HOUR.finditer(clause)
+                  if int(t.group(1) or t.group(2)) >= 5]
         near = [(min((_gap(folded, s, e, a, b) for a, b, most in free if _gap(folded, s, e, a, b) <= most),
-                     default=None), s, e, value) for s, e, value in times]
-        for gap, s, e, value in sorted((n for n in near if n[0] is not None), key=lambda n: n[:2]):
+                     default=None), s, e, value, hour) for s, e, value, hour in times]
+        for gap, s, e, value, hour in sorted((n for n in near if n[0] is not None), key=lambda n: n[:2]):
             # the time closest to "free" or "learn" first; none far from them ("… ព្រោះយប់ៗចោរច្រើន")
             if UNTIL.search(folded[max(0, s - 12):s]) or _WORK_AFTER.match(folded, e):
                 continue  # "free until evening": the end of their free time; "ពេលថ្ងៃខ្ញុំធ្វើការ"
             if folded[s:e] in ("sang", "chieu", "trua", "dem") and not _vi_time(folded, s):
                 continue
-            if gap > BESIDE and has_khmer(folded[s:e]):
-                continue  # a Khmer time only right beside "ទំនេរ" or "រៀន": Khmer runs words together
+            if gap > BESIDE and not hour and has_khmer(folded[s:e]):
+                continue  # a Khmer time of day only right beside "ទំនេរ" or "រៀន": Khmer runs words together
             yield value, (s, e), gap <= BESIDE
 
 
@@ -126,7 +131,8 @@ def _gap(folded: str, s: int, e: int, a: int, b: int) -> int:
 
 def _evening_toi(folded: str, written: str, at: int) -> bool:
     """Vietnamese "toi" as "tối" (evening), not "tôi" (I): so written, or after a clock hour or "buổi"."""
-    return written[at:at + 3].lower() == "tối" or bool(re.search(r"(?:\d\s*h|hoc|buoi|sang)\s*$", folded[:at]))
+    return written[at:at + 3].lower() == "tối" or bool(re.search(r"(?:\d\s*h|hoc|buoi|sang)\s*$", folded[:at])
+                                                          or re.match(r"toi\s+thu\s*\d", folded[at:]))
 
 
 def _vi_time(folded: str, at: int) -> bool:

@@ -205,10 +205,12 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                                    "trên đt", "qua đt", "trên zalo", "qua zalo", "qua facebook", "qua youtube",
                                    "zoom", "google meet", "facebook live", "live class", "livestream",
                                    "video call", "tam phone", "tam tou ros sab", "តាមZoom", "តាមហ្ស៊ូម",
+                                   "via telegram", "on telegram", "qua telegram", "តាម telegram", "trên mạng",
                                    "តាមទូរស័ព្ទ", "លើទូរស័ព្ទ", "ក្នុងទូរស័ព្ទ", "តាមទូរសព្ទ", "លើទូរសព្ទ",
                                    "តាមហ្វូន", "លើហ្វូន", "តាមតេឡេក្រាម", "តាមយូធូប", "តាមហ្វេសប៊ុក")),
         ("delivery", ("in_person", "blended"), ("in person", "face to face", "in class", "classroom",
-                                                "học trực tiếp", "tại lớp", "រៀនផ្ទាល់", "នៅថ្នាក់")),
+                                                "real class", "học trực tiếp", "tại lớp", "lớp thật", "đi lớp",
+                                                "រៀនផ្ទាល់", "នៅថ្នាក់", "ថ្នាក់ពិត")),
         ("schedule", ("weekends",), ("weekend", "weekends", "on weekends", "saturday", "saturdays", "sunday",
                                      "sundays", "cuối tuần", "thứ bảy", "thứ 7", "chủ nhật", "ចុងសប្តាហ៍",
                                      "ថ្ងៃសៅរ៍", "ថ្ងៃអាទិត្យ", "សៅរ៍អាទិត្យ")),
@@ -239,7 +241,7 @@ _SIMPLE: tuple[tuple[str, Any, re.Pattern[str]], ...] = tuple(
                          "ម្ដាយលីវ", "ម្តាយលីវ", "មេម៉ាយ", "ប្ដីខ្ញុំ", "ប្តីខ្ញុំ", "ខ្ញុំជាស្រី", "ខ្ញុំជាមនុស្សស្រី",
                          "ប្រពន្ធខ្ញុំ", "កូនស្រីខ្ញុំ", "ប្អូនស្រីខ្ញុំ", "បងស្រីខ្ញុំ", "យុវនារី", "nữ công nhân",
                          "công nhân nữ", "chị làm", "i gave birth", "i just gave birth", "i'm pregnant",
-                         "i am pregnant", "ទើបសម្រាលកូន", "ខ្ញុំសម្រាលកូន")),
+                         "i am pregnant", "ទើបសម្រាលកូន", "ខ្ញុំសម្រាលកូន", "là phụ nữ", "là con gái")),
         ("languages", ("km",), ("taught in khmer", "in khmer language", "dạy bằng tiếng khmer",
                                 "học bằng tiếng khmer", "បង្រៀនជាភាសាខ្មែរ", "រៀនជាភាសាខ្មែរ")),
         ("languages", ("vi",), ("taught in vietnamese", "in vietnamese", "dạy bằng tiếng việt",
@@ -264,13 +266,14 @@ _REFUSED_BEFORE = re.compile(
     r"(?:(?:want|like|wanna|muon|thich|can|to|learn|study|hoc|di|an|ចង់|យក|ចូលចិត្ត|រៀន|ត្រូវការ)\s*){0,3}$")
 _REFUSED_AFTER = re.compile(r"\s*(?:thi\s+)?(?:(?:e|em|toi|minh|t)\s+)?"
                             r"(?:(?:ko|khong|k|cha|chang)\s+(?:hieu|vo|vao|hop|duoc|dc)"
-                            r"|luoi|sao duoc|sao dc|kho hieu|អត់ចូល|មិនចូល|មិនយល់|អត់យល់|ពិបាក)")
+                            r"|luoi|sao duoc|sao dc|kho hieu|អត់ចូល|មិនចូល|មិនយល់|អត់យល់|ពិបាក|អត់បានអី|មិនបានអី)")
 # "Free" that is not about the course's fee: a freelancer ("làm free"), free wifi or delivery a shop
 # offers, free time ("my boss gives me Sunday free", "free day"): when they can study, not what.
 _FREE_OTHER = re.compile(_alt(
     "freelance", "free lance", "freelancer", "free lancer", "freelancing", "free wifi", "free wi-fi",
     "free delivery", "free shipping", "freeship", "free ship", "giao hàng free", "ship free", "wifi free",
     "làm free", "nhận free", "free time", "free day", "free days", "my day free", "free lunch", "free diving",
+    "free-range", "free range", "free electricity", "free energy",
     # free to study, not at no cost: "I'm free now", "free from 6pm", "free every afternoon", "đang free"
     "i'm free", "im free", "i am free", "we free", "we are free", "we're free", "be free", "đang free",
     "free from", "free every", "free all day", "free until", "free till", "free after", "free on", "free at",
@@ -278,8 +281,9 @@ _FREE_OTHER = re.compile(_alt(
     "free evening", "free evenings",
     "ដឹកជូនហ្វ្រី", "ដឹកជូនឥតគិតថ្លៃ", "ដឹកហ្វ្រី", "វ៉ាយហ្វាយហ្វ្រី")
     # "… gives me Sunday free, can I …": a time that is free where the phrase ends, not "weekend free sewing course"
-    + r"|(?:" + _alt("sunday", "saturday", "weekend", "weekends", "evening", "evenings", "day", "days", "time")
-    + r")\s+free(?=\s*(?:$|[.,!?;:]|(?:and|so|but|to|for)(?![a-z])))")
+    + r"|(?:" + _alt("sunday", "saturday", "weekend", "weekends", "evening", "evenings", "morning", "afternoon",
+                     "night", "day", "days", "time")
+    + r")\s+(?:only\s+|is\s+)?free(?=\s*(?:$|[.,!?;:]|(?:and|so|but|to|for)(?![a-z])))")
 # A woman who tells who she is in passing: her husband at the start of a clause ("Husband works in
 # Thailand", "chồng đi biển", "ប្តីទៅធ្វើការនៅកូរ៉េ"), or what she is after "I am" ("I am Cham muslim woman").
 _WOMAN_TOLD = re.compile(
@@ -290,7 +294,11 @@ _WOMAN_TOLD = re.compile(
     r"(?:(?!(?:of|for|my|with|to|and|father|dad)(?![a-z]))[a-z0-9]+\s+){0,3}"  # not "a father of a girl"
     r"(?:woman|girl|mother|mom|mum|wife|widow|lady|housewife)(?![a-z])"
     r"|ស្វាមីខ្ញុំ)")
-_SHE_SAYS = re.compile("ចាស(?![\u17b6-\u17d3\u17dd])|(?:^|[,.;]) *nu *(?=[,.;]|$)")
+_VI_TONED = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE)
+# A day followed by its being free: "chủ nhật được nghỉ", "Sunday off", "ថ្ងៃអាទិត្យទំនេរ".
+_OFF_AFTER = re.compile(r"\s*(?:(?:duoc|dc|la)\s+)?(?:nghi|off|free|ranh)(?![a-z])|\s*(?:ទំនេរ|ឈប់)")
+_SHE_SAYS = re.compile("ចាស(?![\u17b6-\u17d3\u17dd])|(?:^|[,.;]) *(?:nu|girl|female) *(?=[,.;]|$)"
+                       r"|^girl\s+\d{2}(?![0-9])")
 # Khmer ក្រ (poor), as a whole syllable; counted only where the segmenter also makes it a word of its own.
 _KH_POOR = re.compile("ក្រ(?![\u17b6-\u17d3\u17dd]|\u17d2)")
 # Implicit cost: a learner who has no money for fees wants free courses (one tap removes the condition).
@@ -319,7 +327,11 @@ _IDIOMS = _alt("can't afford", "cannot afford", "can not afford", "cant afford",
                "មិនអស់លុយ", "គ្រួសារខ្ញុំក្រ", "ជីវភាពខ្វះខាត", "ជីវភាពក្រីក្រ", "មិនអាចបង់", "អត់អាចបង់",
                "ជំពាក់លុយ", "ជំពាក់គេ", "orphan", "orphanage", "mồ côi", "កំព្រា",
                "không đóng nổi", "ko đóng nổi", "không trả nổi", "ko trả nổi", "lo không nổi", "ko lo nổi",
-               "không lo nổi")
+               "không lo nổi",
+               # what little they earn goes home: "I get 200$ a month only and send most to parents" (a low
+               # salary alone is why they want to learn, not what they can pay: "lương thấp, muốn học …")
+               "a month only", "per month only", "send most to", "send money home", "gửi tiền về quê",
+               "ផ្ញើលុយទៅផ្ទះ", "ot luy", "ot mean luy", "kmean luy", "0 đồng", "0 dong", "không đồng")
 _NO_MONEY = re.compile(rf"(?P<a>{_LACK})[^.,!?;។\n]{{0,12}}?(?P<b>{_MONEY})"
                        rf"|(?P<c>{_MONEY})[^.,!?;។\n]{{0,16}}?(?P<d>{_OUT_OF_REACH})|(?P<e>{_IDIOMS})")
 _CHEAP = re.compile(_alt("cheap", "cheaper", "low cost", "low-cost", "affordable", "not expensive", "expensive course",
@@ -365,7 +377,8 @@ _SITUATION_AFTER = re.compile(r"^[\s,]*(?:" + _alt(
 _STUDY = re.compile(_alt(
     "must be", "has to be", "only", "chỉ", "phải", "មានតែ", "ត្រូវតែ",  # what they can take ("must be online")
     "learn", "learning", "study", "studying", "course", "courses", "class", "classes", "training", "train",
-    "lesson", "lessons", "certificate", "skill", "skills", "học", "khóa", "lớp", "đào tạo", "រៀន", "វគ្គ",
+    "lesson", "lessons", "certificate", "skill", "skills", "prefer", "practice", "practise", "hands-on",
+    "học", "khóa", "lớp", "đào tạo", "រៀន", "វគ្គ",
     "ថ្នាក់", "បណ្តុះបណ្តាល", "សិក្សា", "ជំនាញ"))
 _CLAUSE = re.compile(r"[.!?;,។៕\n]")
 SITUATION_WINDOW = 14  # characters before a condition word searched for a work word ("sell clothes ")
@@ -386,7 +399,7 @@ def _about_situation(kind: str, folded: str, start: int, end: int, story_end: in
     if kind not in TOPIC_PRONE:
         return False
     before = folded[max(0, start - SITUATION_WINDOW):start]
-    if kind == "schedule" and OFF_BEFORE.search(before):
+    if kind == "schedule" and (OFF_BEFORE.search(before) or _OFF_AFTER.match(folded, end)):
         return False  # their day off is when they can study, whatever work came before
     if kind == "schedule" and UNTIL.search(before):
         return True  # "free until evening": when their free time ends
@@ -409,7 +422,8 @@ _AGE = re.compile(
     r"|(?<![a-z])(?:man|woman|girl|boy|daughter|son|sister|brother|lady)\s+(\d{2})(?:\s*(?:years?|yo|y/o))?(?![0-9a-z])"
     r"|(?<![0-9a-z])(\d{2})t(?![a-z0-9])"  # "mình 27t": how Vietnamese chat writes an age
     r"|nam nay\s*(?:em|e|minh|toi|con|chau|no|anh|chi)?\s*(\d{2})(?![0-9])(?!\s*(?:trieu|tr|k|nghin|ngan)(?![a-z]))"
-    r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?"
+    r"|អាយុ\s*(\d{2})(?:\s*ឆ្នាំ)?|(?<![a-z])ayu\s*(\d{2})(?![0-9])"
+    r"|(?<![a-z])(?:son|daughter|sister|brother|nephew|niece)\s+is\s+(\d{2})(?![0-9])"
     r"|(?:ខ្ញុំ|អូន|ខ្ញុំបាទ)\s*(\d{2})\s*ឆ្នាំ"  # "ខ្ញុំ១៧ឆ្នាំ"; not "ធ្វើការ១០ឆ្នាំ", ten years of work
 )
 # The age of the person a message is written for ("My brother … now he is 24"), not beside the writer's own
@@ -525,6 +539,9 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 # named beside another topic is how ("học làm bánh qua zalo hay youtube")
                 if lost and not (about - lost and lost <= words.find(base[m.start():m.end()])):
                     continue
+            if kind == "schedule" and "toi" in folded[m.start():m.end()] and _VI_TONED.search(base) \
+                    and "tối" not in base[m.start():m.end()].lower():
+                continue  # "tăng ca tới 8h": "tới" (until), not "tối" (evening)
             # "មិនចង់រៀនអនឡាញទេ", "học online ko hiểu gì", "I don't want online": they want a real class
             refused = value == ("online",) and bool(_REFUSED_BEFORE.search(folded[max(0, m.start() - 24):m.start()])
                                                     or _REFUSED_AFTER.match(folded, m.end()))
@@ -534,8 +551,8 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     if not any(c.kind == "women" for c in constraints):
         # A Khmer woman's "yes" (ចាស; a man says បាទ), or "nữ" on its own as a chat form gives it ("sn 1998, nữ,").
         said = _SHE_SAYS.search(folded)
-        if said and (said.group().startswith("ចាស")
-                     or base[said.start():said.end()].strip(" ,.;").lower() in ("nữ", "nu")):
+        if said and (said.group().startswith(("ចាស", "girl")) or base[said.start():said.end()].strip(" ,.;").lower()
+                     in ("nữ", "nu", "girl", "female")):
             spans.append(said.span())
             constraints.append(Constraint("women", True, base[said.start():said.end()].strip(" ,.;")))
     if not any(c.kind == "women" for c in constraints):
@@ -565,7 +582,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
         for m in _REMOTE_ONLY.finditer(folded):
             take("delivery", ("online",), m)
             break
-    if not any(c.kind == "free" for c in constraints) and not _CHEAP.search(folded):
+    if not any(c.kind in ("free", "max_cost") for c in constraints) and not _CHEAP.search(folded):
         poor = _KH_POOR.search(folded)
         poor = poor if poor and "ក្រ" in words_of(folded, folded=True) else None  # segment only when needed
         if poor:  # ក្រ (poor) is a word of its own here, not the start of ក្រុម or ក្រណាត់

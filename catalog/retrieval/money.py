@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = (r"k|nghin|ngan|trieu|tr|cu|million|thousand|m|usd|dollars?|do|\$|riels?|khr|vnd|dong|d"
-         r"|ដុល្លារ|រៀល|លាន|ពាន់|ម៉ឺន|សែន")
-_CURRENCY = r"vnd|dong|d|riels?|khr|usd|dollars?|រៀល|ដុល្លារ"
+         r"|ដុល្លារ|ដុល្លា|រៀល|លាន|ពាន់|ម៉ឺន|សែន|ដុង")
+_CURRENCY = r"vnd|dong|d|riels?|khr|usd|dollars?|រៀល|ដុល្លារ|ដុល្លា|ដុង"
 _AMOUNT = (rf"(?P<pre>\$|usd\s*)?(?P<num>{_NUM})"
            rf"(?:\s*(?:\$|usd|dollars?|do)?\s*(?:-|–|to|den|toi|ទៅ|ដល់)\s*(?:\$\s*)?(?P<upper>{_NUM}))?\s*"
            rf"(?P<unit>{_UNIT})?(?P<dec>(?<=tr)\d)?(?:\s*(?P<cur>{_CURRENCY}))?(?![a-z])")
@@ -28,12 +28,13 @@ _CAP = (r"(?<![a-z])(?:under|below|less than|max|maximum|up to|at most|no more t
 _HAVE = (r"(?<![a-z])(?:only have|have only|just have|i have|i only have|budget(?: is| of| around| about)?"
          r"|can pay|can spend|around|about|price|fee|fees|chi co(?: tam| khoang)?|co(?: tam| khoang)|tam|khoang"
          r"|hoc phi(?: tam| khoang)?|ngan sach(?: la)?|co the tra)"
-         r"|មានតែ|មានលុយតែ|មានលុយ|ខ្ញុំមាន|ថវិកា(?:ខ្ញុំ)?(?:មាន)?|អាចបង់|បង់បាន(?:ខែ)?|តម្លៃ")
+         r"|(?:មានតែ|មានលុយតែ|មានលុយ|ខ្ញុំមាន|មានត្រឹម|ត្រឹម|ថវិកា(?:ខ្ញុំ)?(?:មាន)?|អាចបង់|បង់បាន(?:ខែ)?|តម្លៃ)"
+         r"(?:បាន)?(?:ប្រហែល|ប្រហែរ)?|ប្រហែល|ប្រហែរ")
 _BEFORE = re.compile(rf"(?:(?P<cap>{_CAP})|(?P<have>{_HAVE}))\s*(?:ពី)?\s*{_AMOUNT}")
 # After the amount: it is fine, or the most ("… là em chịu", "… thì thôi", "… is ok for me").
 _AFTER = re.compile(rf"(?<![0-9a-z]){_AMOUNT}\s*(?:(?:la|thi)\s*(?:e|em|toi|minh)?\s*(?:chiu|thoi)"
                     r"|(?:e|em|toi|minh)?\s*lo (?:duoc|dc|noi)|is ok|is okay|ok for me|is enough|is fine"
-                    r"|thoi(?![a-z])|ល្មម|គឺល្មម)")
+                    r"|thoi(?![a-z])|ល្មម|គឺល្មម|(?:ខ្ញុំ)?អាចចាយបាន|(?:ខ្ញុំ)?អាចបង់បាន)")
 _OVER = re.compile(r"(?<![a-z])(?:tren|hon|qua)\s*$")  # "trên 10 triệu là em chịu": above it, no
 _EARNED = re.compile(r"(?<![a-z])(?:a month|per month|/month|monthly|salary|luong|thu nhap|kiem|earn|earns|get|got"
                      r"|ban\b.{0,20}duoc|ban\b.{0,20}dc|no|vay|debt|owe)(?![a-z])|ចំណូល|ប្រាក់ខែ|ជំពាក់|បំណុល")
@@ -53,17 +54,17 @@ def money(amount: float, prefix: str | None, unit: str | None, language: str,
     """An amount and the words around it as (amount, ISO currency); a bare large number is the
     currency of the goal's language (riel in Khmer, dong in Vietnamese)."""
     unit = (unit or "").strip()
-    if currency and unit in (*_MILLION, *_THOUSAND, "ម៉ឺន", "សែន"):
+    if currency and unit in (*_MILLION, *_THOUSAND, "ម៉ឺន", "សែន") and currency != unit:
         # "2 million dong", "40 ពាន់រៀល": the multiplier, then the currency
         scaled, _ = money(amount, None, unit, language)
         return money(scaled, None, currency, language)
-    if prefix or unit in ("usd", "dollar", "dollars", "$", "do", "ដុល្លារ"):
+    if prefix or unit in ("usd", "dollar", "dollars", "$", "do", "ដុល្លារ", "ដុល្លា"):
         return amount, "USD"
     if unit in ("riel", "riels", "khr", "រៀល"):
         return amount, "KHR"
     amount *= {"ម៉ឺន": 10_000, "សែន": 100_000, **dict.fromkeys(_THOUSAND, 1000),
                **dict.fromkeys(_MILLION, 1_000_000)}.get(unit, 1)
-    if unit in ("vnd", "dong", "d", "nghin", "ngan", "trieu", "tr", "cu"):
+    if unit in ("vnd", "dong", "d", "nghin", "ngan", "trieu", "tr", "cu", "ដុង"):
         return amount, "VND"
     if unit in ("ម៉ឺន", "សែន") or (language == "km" and amount >= 1000):
         return amount, "KHR"

@@ -20,6 +20,9 @@ def schedule(goal: str) -> tuple[str, ...] | None:
     ("minh chi ranh t7 cn thoi, co khoa sua dien lanh ko", ("weekends",)),
     ("ខ្ញុំធ្វើការ៦ថ្ងៃ ឈប់តែអាទិត្យ ចង់រៀនដេរខោអាវ", ("weekends",)),
     ("ខ្ញុំធ្វើការនៅហាងកាហ្វេ ឈប់សម្រាកតែថ្ងៃពុធ ចង់រៀនធ្វើនំខេក", ("weekdays",)),
+    ("ម៉ោង៧យប់ដល់៩យប់ខ្ញុំទំនេររាល់ថ្ងៃ មានវគ្គអីរៀនម៉ោងនឹងទេ?", ("evenings",)),  # a range of free hours
+    ("Em làm công nhân may, tăng ca tới 8h tối, chủ nhật được nghỉ. Muốn học tiếng Hàn", ("weekends",)),
+    ("e chi di hoc dc toi thu 2 4 6 thoi, muon hoc tieng Nhat N5", ("evenings",)),
 ])
 def test_free_time_said_in_passing_is_a_schedule(goal, expected):
     assert schedule(goal) == expected
@@ -33,6 +36,7 @@ def test_free_time_said_in_passing_is_a_schedule(goal, expected):
     "ចង់រៀនដំឡើងកាមេរ៉ាសុវត្ថិភាព ព្រោះយប់ៗចោរច្រើនណាស់ក្នុងភូមិ",  # night, but not when they study
     "ខ្ញុំធ្វើការនៅភ្នំពេញពី២០ឆ្នាំមុន ចង់រៀនជាងឈើ",  # a number is no hour
     "Em muốn học làm đồ handmade để bán ở phiên chợ cuối tuần Đà Lạt",  # the weekend market
+    "a chay grab gio giac tu do, hoc sang chieu toi gi cung dc. muon hoc sua dien thoai",  # any time
 ])
 def test_times_that_are_not_when_they_study(goal):
     assert schedule(goal) is None

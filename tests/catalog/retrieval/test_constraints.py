@@ -363,6 +363,8 @@ def test_online_refused_is_a_real_class(goal):
     "I am a teacher, free every afternoon and saturday. Would like to learn web coding.",
     "Em đang free, chưa có việc làm, muốn học nghề",
     "I broke my leg, doctor said stay home 3 months. What can I learn online?",
+    "I work shoe factory 7am-4pm, Mon to Sat. Sunday only free. I want to learn cut hair for men.",
+    "free-range chicken raising, any course?",
 ])
 def test_free_time_is_not_free_of_charge(goal):
     assert "free" not in _kinds(goal)
@@ -383,3 +385,21 @@ def test_ages_beside_who_they_are():
     assert _kinds("my daughter 16 year finish grade 9, she want learn beauty salon")["age"] == 16
     assert _kinds("knhom old man 52, want learn grow organic vegetable")["age"] == 52
     assert "women" not in _kinds("បាទ ខ្ញុំចង់រៀនជាងភ្លើង ហើយមនុស្សចាស់នៅភូមិច្រើន")
+
+
+@pytest.mark.parametrize(("goal", "delivery"), [
+    ("រៀនតាម Telegram ក៏បាន ព្រោះខ្ញុំជិះម៉ូតូមិនចេះ ចង់រៀនភាសាកូរ៉េ", ("online",)),
+    ("coi youtube hoai ma ko hieu, muon di lop that de hoc sua xe tay ga o Bien Hoa", ("in_person", "blended")),
+    ("I prefer face to face because I need to practice with real engine. car mechanic", ("in_person", "blended")),
+])
+def test_how_they_want_to_study(goal, delivery):
+    assert _kinds(goal)["delivery"] == delivery
+
+
+def test_told_in_passing_more():
+    assert _kinds("help bong, ot luy, no job. what course?")["free"] is True
+    assert _kinds("I'm 23, girl, from Takeo. What can I learn?")["women"] is True
+    assert _kinds("knhom ayu 20 chnam, chong rean bartender nov Siem Reap")["age"] == 20
+    assert _kinds("My son is 19, just failed grade 12 exam. I want him to learn a trade")["age"] == 19
+    # បារាំង (French) is one letter from ពារាំង (a district of Prey Veng), not a misspelling of it
+    assert _kinds("ខ្ញុំនៅសៀមរាប ចង់រៀននិយាយជាមួយភ្ញៀវបារាំង")["province"] == "siem-reap"

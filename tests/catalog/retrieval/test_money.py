@@ -25,6 +25,9 @@ def budget(goal: str) -> dict | None:
     ("around 100 dollar is ok for me. eyelash extension course", 100, "USD"),
     ("price not more than 20$, want learn Canva design", 20, "USD"),
     ("I just have 200 thousand riel, enough for mushroom growing course?", 200_000, "KHR"),
+    ("លុយខ្ញុំមានត្រឹម៥ម៉ឺនរៀលទេ ចង់រៀនត្បាញកន្ត្រក", 50_000, "KHR"),
+    ("ខ្ញុំជាខ្មែរក្រោមនៅឃ្លាំង ចង់រៀនអ៊ុតសក់ មានលុយប្រហែល៣លានដុង", 3_000_000, "VND"),
+    ("ប្រហែល៥០ដុល្លាខ្ញុំអាចចាយបាន ចង់រៀនធ្វើសាប៊ូ", 50, "USD"),
 ])
 def test_budgets(goal, amount, currency):
     assert budget(goal) == {"amount": amount, "currency": currency}
