@@ -281,15 +281,16 @@ def explain(goal_tokens: set[str], terms: dict[str, list[tuple[str, set[str]]]])
 
 def _topic(request: str, query: str, words: Thesaurus) -> set[str]:
     """The concepts of what the request says is learnt, not what for ("learn to sew to sell to
-    tourists" is sewing); else of the whole request, then of the query. A skill every trade needs,
+    tourists" is sewing); else of the whole request, then of the query (without its purposes, then
+    whole). A skill every trade needs,
     named only as the purpose, is not the topic when something else is learnt ("screen printing, to
     run my own business"), even something the thesaurus does not know."""
     learnt = without_purposes(request)
     found = words.find_specific(learnt)[1]
     if found:
         return found
-    found = (learnt != request and words.find_specific(request)[1]) or words.find_specific(without_purposes(query))[1] \
-        or words.find_specific(query)[1]
+    found = (learnt != request and words.find_specific(request)[1]) \
+        or words.find_specific(without_purposes(query))[1] or words.find_specific(query)[1]
     if learnt != request and not all(words.generic(t) for t in tokenize_goal(learnt) if "_" not in t):
         found = {c for c in found if not words.cross_cutting(c)}
     return found
