@@ -54,7 +54,8 @@ _KH_DAY_OFF = re.compile(r"(?:ឈប់|សម្រាក)(?:សម្រាក
 _WEEKEND_SHORT = re.compile(r"(?<![a-z0-9])t7\s*(?:,|-|/|&|va|voi|và)?\s*cn(?![a-z0-9])"
                             r"|(?<![a-z])(?:thngai\s+)?(?:sau|saur)\s+(?:nung|ning|and|&|ning\s+)?\s*(?:thngai\s+)?atit"
                             r"(?![a-z])|(?<![a-z])thngai\s+atit(?![a-z])")
-# A day off named with its day: "ឈប់តែថ្ងៃអាទិត្យ", "ឈប់សម្រាកតែថ្ងៃពុធ", "off on Sunday", "nghỉ thứ 2".
+# What says that the day named next is their day off ("off on Sunday", "nghỉ thứ 2", "ឈប់តែថ្ងៃអាទិត្យ"):
+# for the day names the goal parser finds itself.
 OFF_BEFORE = re.compile(r"(?:(?<![a-z])(?:off|day off|off on|nghi|ngay nghi(?: la)?|nghi moi)"
                         r"|ឈប់(?:សម្រាក)?|សម្រាក)\s*(?:តែ|only|chi|moi|on)?\s*$")
 _CLAUSE = re.compile(r"[.!?;។\n]")
