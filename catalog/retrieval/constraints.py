@@ -20,7 +20,7 @@ from catalog.errors import InputError
 from catalog.language.clauses import about_others, first_wish, past, refusals, wish_start, wishes
 from catalog.language.concepts import thesaurus
 from catalog.language.places import Gazetteer, gazetteer
-from catalog.language.text import fold, guess_language, normalize
+from catalog.language.text import fold, guess_language, normalize, script_language
 from catalog.language.text import phrases_pattern as _alt
 from catalog.language.tokens import words as words_of
 from catalog.retrieval.availability import OFF_BEFORE, UNTIL, free_times
@@ -294,7 +294,6 @@ _WOMAN_TOLD = re.compile(
     r"(?:(?!(?:of|for|my|with|to|and|father|dad)(?![a-z]))[a-z0-9]+\s+){0,3}"  # not "a father of a girl"
     r"(?:woman|girl|mother|mom|mum|wife|widow|lady|housewife)(?![a-z])"
     r"|ស្វាមីខ្ញុំ)")
-_VI_TONED = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE)
 # A day followed by its being free: "chủ nhật được nghỉ", "Sunday off", "ថ្ងៃអាទិត្យទំនេរ".
 _OFF_AFTER = re.compile(r"\s*(?:(?:duoc|dc|la)\s+)?(?:nghi|off|free|ranh)(?![a-z])|\s*(?:ទំនេរ|ឈប់)")
 _SHE_SAYS = re.compile("ចាស(?![\u17b6-\u17d3\u17dd])|(?:^|[,.;]) *(?:nu|girl|female) *(?=[,.;]|$)"
@@ -539,7 +538,7 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
                 # named beside another topic is how ("học làm bánh qua zalo hay youtube")
                 if lost and not (about - lost and lost <= words.find(base[m.start():m.end()])):
                     continue
-            if kind == "schedule" and "toi" in folded[m.start():m.end()] and _VI_TONED.search(base) \
+            if kind == "schedule" and "toi" in folded[m.start():m.end()] and script_language(base) == "vi" \
                     and "tối" not in base[m.start():m.end()].lower():
                 continue  # "tăng ca tới 8h": "tới" (until), not "tối" (evening)
             # "មិនចង់រៀនអនឡាញទេ", "học online ko hiểu gì", "I don't want online": they want a real class
