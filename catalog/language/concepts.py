@@ -11,10 +11,12 @@ a match.
 Matching is on whole words: text and labels are cut into the same folded words (Khmer segmented,
 Vietnamese tone marks and case dropped, English lightly stemmed), and a label matches a run of
 consecutive words, its Khmer words joined without spaces so that the segmenter's choices on either side
-do not matter. A Khmer label of two syllables or more also matches wherever it starts and ends on
-syllable boundaries, since Khmer is written without spaces and the segmenter may glue a label to the
-word before it. To add a term, put it in the concept's labels or variants; ``tests/catalog/language/
-test_concepts.py`` checks the file.
+do not matter; an English label also matches the way learners turn it round ("water pump repair":
+"fix my water pump") or put an object inside it ("sell online": "sell my cakes online"). A Khmer
+label of two syllables or more also matches wherever it starts and ends on syllable boundaries, since
+Khmer is written without spaces and the segmenter may glue a label to the word before it. To add a
+term, put it in the concept's labels or variants; ``tests/catalog/language/test_concepts.py`` checks
+the file.
 """
 
 from __future__ import annotations
@@ -34,8 +36,28 @@ from catalog.language.tokens import tokenize, words, words_with_spans
 
 MAX_LABEL_WORDS = 8
 CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
-TAGGER_VERSION = 4  # bump when the matching itself changes (the data's hash covers the data)
+TAGGER_VERSION = 5  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
+# English names a skill as "<thing> <action>" ("water pump repair") where learners write the verb first
+# ("repair water pump", "fix my motorbike"): each such label also matches as the verb (any of these
+# forms), a determiner or none, then the thing.
+_INVERTED = {
+    "repair": ("repair", "repairing", "fix", "fixing"), "making": ("make", "making"),
+    "farming": ("farm", "farming", "raise", "raising"), "raising": ("raise", "raising"),
+    "growing": ("grow", "growing", "plant", "planting"), "installation": ("install", "installing"),
+    "maintenance": ("maintain", "maintaining"), "design": ("design", "designing"), "cooking": ("cook", "cooking"),
+    "weaving": ("weave", "weaving"), "production": ("produce", "producing"), "processing": ("process", "processing"),
+    "driving": ("drive", "driving"), "cutting": ("cut", "cutting"), "editing": ("edit", "editing"),
+    "selling": ("sell", "selling"), "sewing": ("sew", "sewing"), "baking": ("bake", "baking"),
+}
+# A two-word English label also matches with up to MAX_GAP words between ("sell it online", "repair my old
+# phone"), in one clause, and none of them a word that starts another phrase ("sell vegetables at the
+# market, and online" is no online selling).
+MAX_GAP = 2
+_CLAUSE_MARK = re.compile(r"[.,;:!?()]")
+_GAP_STOPS = {"and", "or", "but", "for", "to", "in", "at", "with", "because", "so", "then", "than", "of", "not", "no",
+              "from", "is", "are", "was", "i", "we", "want", "like", "can", "need", "learn"}
+_DETERMINERS = ("", "the", "a", "my", "our", "his", "her", "their", "some")
 
 
 @dataclass(frozen=True)
@@ -97,6 +119,21 @@ class Thesaurus:
                 folded = fold(text).replace(" ", "")
                 if _KHMER_RUN.fullmatch(folded) and len(_syllable_starts(folded)) > 1:
                     self._khmer.setdefault(folded, set()).add(concept.id)
+        heads = {words(head)[0]: verbs for head, verbs in _INVERTED.items()}
+        for concept in concepts:
+            for label in concept.labels.get("en", ()):
+                ws = words(label)
+                if len(ws) < 2 or ws[-1] not in heads:
+                    continue
+                for verb in heads[ws[-1]]:
+                    for det in _DETERMINERS:
+                        self._by_key.setdefault(_key(words(f"{verb} {det}") + ws[:-1]), set()).add(concept.id)
+        self._pairs: dict[tuple[str, str], set[str]] = {}
+        for concept in concepts:
+            for label in concept.labels.get("en", ()):
+                ws = words(label)
+                if len(ws) == 2 and all(w.isascii() for w in ws):
+                    self._pairs.setdefault((ws[0], ws[1]), set()).add(concept.id)
         self._khmer_longest = max(map(len, self._khmer), default=0)
         self._near = KhmerNear([(label, cid) for label, ids in self._khmer.items() for cid in ids])
         self._links: dict[str, set[str]] = {}  # links are stated once, meant both ways
@@ -138,6 +175,18 @@ class Thesaurus:
                 surface = typed[first[0]:last[1]] if typed and first and last else ""
                 found.extend((cid, (-1, i, j)) for cid in self._by_key.get(key, ())
                              if not _marked(surface) or spelling(surface) in self._toned.get((key, cid), ()))
+        # A two-word English label with an object between, in one clause, unless a label starts or ends
+        # where it does ("solar pump installation" is about solar pumps, not any "solar installation").
+        edges = {(-1, i) for _cid, (_run, i, _j) in found} | {(1, j) for _cid, (_run, _i, j) in found}
+        for i in range(len(ws)):
+            for j in range(i + 2, min(len(ws), i + 1 + MAX_GAP + 1)):
+                ids = self._pairs.get((ws[i], ws[j]))
+                if not ids or (-1, i) in edges or (1, j + 1) in edges \
+                        or any(w in _GAP_STOPS or not w.isascii() for w in ws[i + 1:j]):
+                    continue
+                a, b = spanned[i][1], spanned[j][1]
+                if a and b and not _CLAUSE_MARK.search(key_text, a[1], b[0]):
+                    found.extend((cid, (-1, i, j + 1)) for cid in ids)
         for run_no, run in enumerate(_KHMER_RUN.findall(fold(text))):
             starts = [*_syllable_starts(run), len(run)]
             for a, i in enumerate(starts):

@@ -149,3 +149,22 @@ def test_a_kind_of_work_named_anywhere_is_what_the_general_word_means():
 
 def test_a_trade_named_with_two_crafts_is_both():
     assert {"occ.electrician", "occ.plumber"} <= thesaurus().find_specific("muon hoc them nghe dien nuoc")[1]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("want to learn repair water pump", "occ.small_engine_mechanic"),  # label: "water pump repair"
+    ("I want to install solar panel on houses", "skill.solar_installation"),  # "solar installation"
+    ("raise the pigs at home", "skill.pig"),
+])
+def test_an_english_label_turned_round_is_the_same_concept(text, concept):
+    assert thesaurus().find_specific(text)[1] == {concept}
+
+
+def test_an_object_inside_a_two_word_label_still_names_it():
+    words = thesaurus()
+    assert "skill.online_selling" in words.find("I make coconut candy at home and want to sell it online")
+    assert "skill.online_selling" in words.find("sell my cakes online")
+    assert "skill.online_selling" not in words.find("I sell vegetables at the market, and online I watch videos")
+    assert "skill.online_selling" not in words.find("sell vegetables and learn online")  # another phrase between
+    # a label that starts where the gapped one would is what the text names
+    assert thesaurus().tag_course(["Solar Water Pumping"], ["solar pump installation"], []) == ["skill.solar_pump"]
