@@ -121,7 +121,10 @@ def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
                                   "ok so how this work", "gio hoc cai gi thi de xin viec nhat vay moi nguoi",
                                   "I want a better job than now",
                                   # a place in a story is where they live, no request for every course there
-                                  "I used to sell vegetables at market in Battambang, now want to learn something new"])
+                                  "I used to sell vegetables at market in Battambang, now want to learn something new",
+                                  # a greeting: the guided question, not "no course for this yet"
+                                  "hi", "hello bong", "alo", "hi shop", "សួស្តី", "Chào ad, em muốn hỏi",
+                                  "ខ្ញុំអត់មានជំនាញអីសោះ"])
 def test_a_vague_goal_gets_no_list(sample, goal):
     rec = sample.recommend(goal)
     assert rec.vague and rec.results == []
