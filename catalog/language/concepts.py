@@ -121,7 +121,7 @@ class Thesaurus:
                     self._khmer.setdefault(folded, set()).add(concept.id)
         heads = {words(head)[0]: verbs for head, verbs in _INVERTED.items()}
         for concept in concepts:
-            for label in concept.labels.get("en", ()):
+            for label in (*concept.labels.get("en", ()), *(v for v in concept.variants if v.isascii())):
                 ws = words(label)
                 if len(ws) < 2 or ws[-1] not in heads:
                     continue

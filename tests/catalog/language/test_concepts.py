@@ -155,6 +155,7 @@ def test_a_trade_named_with_two_crafts_is_both():
     ("want to learn repair water pump", "occ.small_engine_mechanic"),  # label: "water pump repair"
     ("I want to install solar panel on houses", "skill.solar_installation"),  # "solar installation"
     ("raise the pigs at home", "skill.pig"),
+    ("repair my moto", "occ.motorbike_mechanic"),  # a variant ("moto repair") turns round too
 ])
 def test_an_english_label_turned_round_is_the_same_concept(text, concept):
     assert thesaurus().find_specific(text)[1] == {concept}
