@@ -12,11 +12,11 @@ Matching is on whole words: text and labels are cut into the same folded words (
 Vietnamese tone marks and case dropped, English lightly stemmed), and a label matches a run of
 consecutive words, its Khmer words joined without spaces so that the segmenter's choices on either side
 do not matter; an English label also matches the way learners turn it round ("water pump repair":
-"fix my water pump") or put an object inside it ("sell online": "sell my cakes online"). A Khmer
-label of two syllables or more also matches wherever it starts and ends on syllable boundaries, since
-Khmer is written without spaces and the segmenter may glue a label to the word before it. To add a
-term, put it in the concept's labels or variants; ``tests/catalog/language/test_concepts.py`` checks
-the file.
+"fix my water pump"; "car mechanic": "mechanic car", head first as in Khmer and Vietnamese) or put
+an object inside it ("sell online": "sell my cakes online"). A Khmer label of two syllables or more
+also matches wherever it starts and ends on syllable boundaries, since Khmer is written without spaces
+and the segmenter may glue a label to the word before it. To add a term, put it in the concept's labels
+or variants; ``tests/catalog/language/test_concepts.py`` checks the file.
 """
 
 from __future__ import annotations
@@ -134,6 +134,8 @@ class Thesaurus:
                 ws = words(label)
                 if len(ws) == 2 and all(w.isascii() for w in ws):
                     self._pairs.setdefault((ws[0], ws[1]), set()).add(concept.id)
+                    # the head first, as Khmer and Vietnamese put it: "mechanic car" (ជាងឡាន, thợ sửa xe)
+                    self._by_key.setdefault(_key(ws[::-1]), set()).add(concept.id)
         self._khmer_longest = max(map(len, self._khmer), default=0)
         self._near = KhmerNear([(label, cid) for label, ids in self._khmer.items() for cid in ids])
         self._links: dict[str, set[str]] = {}  # links are stated once, meant both ways
