@@ -49,6 +49,7 @@ _INVERTED = {
     "weaving": ("weave", "weaving"), "production": ("produce", "producing"), "processing": ("process", "processing"),
     "driving": ("drive", "driving"), "cutting": ("cut", "cutting"), "editing": ("edit", "editing"),
     "selling": ("sell", "selling"), "sewing": ("sew", "sewing"), "baking": ("bake", "baking"),
+    "care": ("care for", "caring for", "take care", "take care of", "taking care of", "look after", "looking after"),
 }
 # A two-word English label also matches with up to MAX_GAP words between ("sell it online", "repair my old
 # phone"), in one clause, and none of them a word that starts another phrase ("sell vegetables at the

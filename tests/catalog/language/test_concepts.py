@@ -158,6 +158,7 @@ def test_a_trade_named_with_two_crafts_is_both():
     ("repair my moto", "occ.motorbike_mechanic"),  # a variant ("moto repair") turns round too
     ("how to become mechanic car", "occ.car_mechanic"),  # head first, as in ជាងឡាន / thợ sửa xe
     ("my mom sell noodle, i want help her business", "skill.small_business"),
+    ("learn to take care old people", "occ.elderly_caregiver"),  # "old people care"
 ])
 def test_an_english_label_turned_round_is_the_same_concept(text, concept):
     assert thesaurus().find_specific(text)[1] == {concept}
