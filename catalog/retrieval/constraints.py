@@ -447,7 +447,9 @@ _SOMETHING_ELSE = re.compile(_alt(
     "anything", "học gì", "nghề gì", "làm gì", "ngành gì", "gì cũng được", "ជំនាញអ្វី", "ជំនាញអី", "រៀនអ្វី",
     "រៀនអី", "អ្វីក៏បាន", "អីក៏បាន", "ជំនាញខ្លី"))
 _ORIGIN = re.compile(r"(?<![a-z])(?:from|tu)\s*$|(?:មកពី|ពី)\s*$")  # "from Prey Veng", "từ Huế"
-_DANGLING = re.compile(r"(?:\s+(?:in|at|near|around|o|ở|tai|tại|gần)|\s*នៅ)$", re.IGNORECASE)
+# The word that introduced a condition, left hanging once the condition is cut ("học nail ở [Sài Gòn]";
+# not the "tải" of "lái xe tải", truck driving).
+_DANGLING = re.compile(r"(?:(?<!\S)(?:in|at|near|around|o|ở|tai|tại|gần)\s+|នៅ\s*)$", re.IGNORECASE)
 
 
 def detect_language(text: str) -> str:
@@ -613,11 +615,14 @@ def parse_goal(text: str, gaz: Gazetteer) -> ParsedGoal:
     # What they refuse is not the request ("I don't want factory work any more. Maybe bakery?").
     for start, end in sorted([*spans, *others, *refusals(folded)], reverse=True):
         query = query[:start] + " " * (end - start) + query[end:]  # same length: spans may overlap
+    for start, _end in spans:
+        hanging = _DANGLING.search(query, 0, start)
+        if hanging:
+            query = query[:hanging.start()] + " " * (start - hanging.start()) + query[start:]
     # The wish itself, when the story goes on after it ("I want to learn to fix motorbikes. I am 19 …
     # I help my mother sell noodles"), or what they can already do is told ("My English is ok").
     request = "".join(ch if any(s <= i < e for s, e in wished) else " " for i, ch in enumerate(query))
-    query, request = (_DANGLING.sub("", re.sub(r"\s+", " ", q).strip(" ,.;:!?-")).strip(" ,.;:!?-")
-                      for q in (query, request))
+    query, request = (re.sub(r"\s+", " ", q).strip(" ,.;:!?-") for q in (query, request))
     order = {c: i for i, c in enumerate(("free", "max_cost", "province", "country", "delivery", "schedule",
                                          "languages", "women", "age"))}
     constraints.sort(key=lambda c: order.get(c.kind, 99))

@@ -403,3 +403,13 @@ def test_told_in_passing_more():
     assert _kinds("My son is 19, just failed grade 12 exam. I want him to learn a trade")["age"] == 19
     # បារាំង (French) is one letter from ពារាំង (a district of Prey Veng), not a misspelling of it
     assert _kinds("ខ្ញុំនៅសៀមរាប ចង់រៀននិយាយជាមួយភ្ញៀវបារាំង")["province"] == "siem-reap"
+
+
+@pytest.mark.parametrize("goal, query", [
+    ("học nail ở Sài Gòn", "học nail"),  # the word that introduced the place goes with it
+    ("e muon hoc nghe nail o sai gon", "e muon hoc nghe nail"),
+    ("toi muon hoc lai xe tai", "toi muon hoc lai xe tai"),  # "tải" (truck) is no "tại" (at)
+    ("learn welding at weekends in Phnom Penh please", "learn welding please"),
+])
+def test_the_word_that_introduced_a_condition_goes_with_it(goal, query):
+    assert parse_goal(goal, gazetteer()).query == query
