@@ -42,7 +42,9 @@ _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 # ("repair water pump", "fix my motorbike"): each such label also matches as the verb (any of these
 # forms), a determiner or none, then the thing.
 _INVERTED = {
-    "repair": ("repair", "repairing", "fix", "fixing"), "making": ("make", "making"),
+    # ជួសជុល in Latin letters as Khmer chat spells it ("jos jul moto")
+    "repair": ("repair", "repairing", "fix", "fixing", "jos jul", "josjul", "chos chul", "chous chul", "jous jul"),
+    "making": ("make", "making"),
     "farming": ("farm", "farming", "raise", "raising"), "raising": ("raise", "raising"),
     "growing": ("grow", "growing", "plant", "planting"), "installation": ("install", "installing"),
     "maintenance": ("maintain", "maintaining"), "design": ("design", "designing"), "cooking": ("cook", "cooking"),

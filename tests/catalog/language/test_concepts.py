@@ -159,6 +159,7 @@ def test_a_trade_named_with_two_crafts_is_both():
     ("how to become mechanic car", "occ.car_mechanic"),  # head first, as in ជាងឡាន / thợ sửa xe
     ("my mom sell noodle, i want help her business", "skill.small_business"),
     ("learn to take care old people", "occ.elderly_caregiver"),  # "old people care"
+    ("tae khnhom chong jes jos jul moto", "occ.motorbike_mechanic"),  # ជួសជុល in Latin letters
 ])
 def test_an_english_label_turned_round_is_the_same_concept(text, concept):
     assert thesaurus().find_specific(text)[1] == {concept}
