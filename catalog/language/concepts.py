@@ -35,7 +35,7 @@ from catalog.language.text import khmer_syllable_starts as _syllable_starts  # "
 from catalog.language.tokens import tokenize, words, words_with_spans
 
 MAX_LABEL_WORDS = 8
-CROSS_CUTTING = 8  # a skill linked to more concepts than this is shared by too many to relate them
+CROSS_CUTTING = 6  # a skill linked to more concepts than this is shared by too many to relate them
 TAGGER_VERSION = 5  # bump when the matching itself changes (the data's hash covers the data)
 _KHMER_RUN = re.compile("[\u1780-\u17dd]+")
 # English names a skill as "<thing> <action>" ("water pump repair") where learners write the verb first
