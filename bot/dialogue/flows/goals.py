@@ -20,7 +20,7 @@ from catalog.language.concepts import thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.text import script_language
 from catalog.retrieval.constraints import Constraint, Filters, clip_goal, parse_goal
-from catalog.retrieval.recommender import MAX_ALTERNATIVES, MAX_TOP, PLACE_ALTERNATIVES, Result, elsewhere
+from catalog.retrieval.recommender import MAX_ALTERNATIVES, MAX_TOP, PLACE_ALTERNATIVES, WEAK, Result, elsewhere
 
 FLOW = Flow("r", "goal and results")
 PAGE_SIZE = 4
@@ -73,6 +73,7 @@ class Item:
     province: str  # display name in the learner's language, "" when online
     language: str  # of instruction
     match: list[str]
+    related: bool = False  # about a skill or trade linked to what was asked, not about it: said so
 
     def lines(self, t: Translator) -> list[str]:
         title = f"<b>{self.number}. {esc(self.title)}</b>"
@@ -81,7 +82,11 @@ class Item:
         facts = " · ".join([t.hours(self.duration_hours), money(t, self.cost_amount, self.cost_currency),
                             place(t, self.delivery, self.province), language_name(t, self.language)])
         lines = [title, esc(self.provider), "⏱ " + esc(facts)]
-        if self.match:
+        if self.match and self.related:
+            # TRANSLATORS: under a course that is not about what the learner asked but close to it;
+            # {words} names what links them (e.g. "electronics repair").
+            lines.append("↪ " + esc(t.gettext("Related: {words}").format(words=", ".join(self.match))))
+        elif self.match:
             lines.append("✓ " + esc(t.gettext("Matches: {words}").format(words=", ".join(self.match))))
         return lines
 
@@ -318,7 +323,7 @@ def results(turn: Turn, state: dict[str, Any]) -> Results:
             cost_amount=c.cost_amount, cost_currency=c.cost_currency, delivery=c.delivery,
             province=where(turn.lang, c.province, c.locality) if c.delivery != "online" else "",
             language=c.language_of_instruction,
-            match=matched_words(r, turn.lang),
+            match=matched_words(r, turn.lang), related=r.match_level == WEAK,
         ))
     active = active_toggles(state, rec.constraints)
     covered = {kind for toggle in active for kind in TOGGLES[toggle]} | {"province", "country"}

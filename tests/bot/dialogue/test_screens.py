@@ -118,3 +118,19 @@ def test_a_vague_goal_gets_a_question_not_a_list() -> None:
     reply = Results("vi", goal="giúp tôi", vague=True).view(Catalogs().translator("vi"))
     assert "“may mặc”" in reply.text and "c.d:" not in str(reply.buttons)
     assert len(reply.buttons) == 1  # guided choice only
+
+
+@pytest.mark.parametrize("lang, matches, related", [("en", "✓ Matches: phone repair", "↪ Related: electronics repair"),
+                                                     ("km", "ត្រូវនឹងពាក្យ៖", "ពាក់ព័ន្ធនឹង៖"),
+                                                     ("vi", "Khớp với:", "Liên quan đến:")])
+def test_a_related_course_is_not_called_a_match(lang: str, matches: str, related: str) -> None:
+    strong = Item(number=1, course_id=1, title="Smartphone Repair", title_lang="en", provider="NTTI", duration_hours=90,
+                  cost_amount=600000, cost_currency="KHR", delivery="in_person", province="Phnom Penh",
+                  language="km", match=["phone repair"])
+    weak = Item(number=2, course_id=2, title="E-Motorbike Maintenance", title_lang="en", provider="GESC",
+                duration_hours=120, cost_amount=80, cost_currency="USD", delivery="in_person",
+                province="Phnom Penh", language="km", match=["electronics repair"], related=True)
+    text = Results(lang, goal="fix my phone", items=[strong, weak], eligible=2).view(Catalogs().translator(lang)).text
+    first, second = text.split("2. ")
+    assert matches in first and related not in first
+    assert related in second and matches.split(":")[0].split("៖")[0] not in second
