@@ -102,6 +102,8 @@ def test_a_goal_is_about_its_most_specific_concepts(text, about):
     ("muốn sang Đức làm việc", "occ.migrant_worker"),
     ("I like teaching children", "occ.teacher"),
     ("I want to learn online marketing", "skill.digital_marketing"),
+    ("កូនប្រុសខ្ញុំចូលចិត្តគូររូបណាស់", "occ.graphic_designer"),  # who likes drawing: graphic design
+    ("he draw very good", "occ.graphic_designer"),
 ])
 def test_finds_how_learners_say_it(text, concept):
     assert concept in thesaurus().find(text)
