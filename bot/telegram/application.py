@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -92,6 +93,9 @@ def build_application(settings: Settings, services: Services, *, rate_limiter: B
     """The Application with every handler registered, talking to ``settings.telegram.api_url``."""
     token = settings.telegram.token
     assert token is not None, "checked by Settings.from_env"
+    # Time periods from Telegram (a 429's retry_after) as timedelta now, as python-telegram-bot's next major
+    # version will give them: the library's own switch, read when it builds each error, process-wide.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     processor = PerChatProcessor(settings.telegram.concurrency)
     queue = DurableUpdateQueue(services.catalog.write_sessions, settings.telegram.bot_id)
     app: Advisor = (
