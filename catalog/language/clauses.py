@@ -58,13 +58,15 @@ _OTHERS = _words(
 )
 
 
-# A clause that starts by saying it is about the past ("Before, I worked in Nha Trang", "trước mình làm ở …",
-# "năm ngoái em lên Bình Dương", "ពីមុនខ្ញុំធ្វើការនៅ…"); "trước nhà" (in front of the house), "trước Tết",
-# "trước tiên", "trước khi" (before New Year, first, before doing) are not.
+# A clause that starts by saying it is about the past ("Before, I worked in Nha Trang", "I was a construction
+# worker in Thailand", "trước mình làm ở …", "năm ngoái em lên Bình Dương", "ពីមុនខ្ញុំធ្វើការនៅ…"); "trước
+# nhà" (in front of the house), "trước Tết", "trước tiên", "trước khi" (before New Year, first, before doing)
+# are not.
 _PAST = re.compile(r"\s*(?:(?:i|we|em|e|mk|minh|toi|anh|chi|ខ្ញុំ|បង|អូន|នាងខ្ញុំ)\s*)?(?:" + phrases_pattern(
-    "used to", "before", "previously", "formerly", "in the past", "last year", "years ago", "truoc day", "truoc",
-    "hoi truoc", "ngay truoc", "nam ngoai", "nam truoc", "tung", "da tung", "ពីមុន", "កាលពីមុន", "ធ្លាប់",
-    "ឆ្នាំមុន", "ឆ្នាំទៅ", "កាលពីឆ្នាំមុន") + r")(?!\s*(?:nha|cua|cong|mat|tet|tien|khi|het|do|nay)(?![a-z]))")
+    "used to", "before", "previously", "formerly", "in the past", "last year", "years ago", "was", "worked",
+    "have worked", "had worked", "came back", "returned", "truoc day", "truoc", "hoi truoc", "ngay truoc",
+    "nam ngoai", "nam truoc", "tung", "da tung", "ពីមុន", "កាលពីមុន", "ធ្លាប់", "ឆ្នាំមុន", "ឆ្នាំទៅ",
+    "កាលពីឆ្នាំមុន") + r")(?!\s*(?:nha|cua|cong|mat|tet|tien|khi|het|do|nay)(?![a-z]))")
 
 
 def _clauses(folded: str) -> list[tuple[int, int]]:
@@ -86,9 +88,19 @@ def past(folded: str) -> list[tuple[int, int]]:
     out = []
     for i, (s, e) in enumerate(clauses):
         m = _PAST.match(folded, s)
-        if m:
+        if m and not (out and s < out[-1][1]):  # not inside the clause a marker alone opened
             out.append((s, clauses[i + 1][1] if not folded[m.end():e].strip() and i + 1 < len(clauses) else e))
     return out
+
+
+def without_past(text: str) -> str:
+    """``text`` with the clauses that tell the learner's past (:func:`past`) blanked."""
+    folded = fold(text)
+    if len(folded) != len(text):  # not aligned: keep it whole
+        return text
+    for start, end in past(folded):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _purposes(folded: str, written: str) -> list[tuple[int, int]]:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.courses.schema import DELIVERY, LANGUAGES, SCHEDULES, SECTORS, localized
 from catalog.courses.search import lexical_tokens, tag_concepts
 from catalog.errors import InputError
-from catalog.language.clauses import without_purposes
+from catalog.language.clauses import without_past, without_purposes
 from catalog.language.concepts import Thesaurus, thesaurus
 from catalog.language.places import gazetteer
 from catalog.language.spelling import english_speller
@@ -281,15 +281,18 @@ def explain(goal_tokens: set[str], terms: dict[str, list[tuple[str, set[str]]]])
 
 def _topic(request: str, query: str, words: Thesaurus) -> set[str]:
     """The concepts of what the request says is learnt, not what for ("learn to sew to sell to
-    tourists" is sewing); else of the whole request, then of the query (without its purposes, then
-    whole). A skill every trade needs,
+    tourists" is sewing); else of the whole request, then of the query (without its past and purposes,
+    without its purposes, then whole: "I was a construction worker in Thailand … I know some electrical
+    work. I want a certificate" is about electrical work). A skill every trade needs,
     named only as the purpose, is not the topic when something else is learnt ("screen printing, to
     run my own business"), even something the thesaurus does not know."""
     learnt = without_purposes(request)
     found = words.find_specific(learnt)[1]
     if found:
         return found
+    now = without_past(query)
     found = (learnt != request and words.find_specific(request)[1]) \
+        or (now != query and words.find_specific(without_purposes(now))[1]) \
         or words.find_specific(without_purposes(query))[1] or words.find_specific(query)[1]
     if learnt != request and not all(words.generic(t) for t in tokenize_goal(learnt) if "_" not in t):
         found = {c for c in found if not words.cross_cutting(c)}

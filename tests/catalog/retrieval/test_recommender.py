@@ -231,3 +231,10 @@ def test_a_dropped_place_decides_the_country_even_for_a_learner_said_to_live_els
 def test_what_the_learning_is_for_does_not_replace_what_is_learnt(sample):
     rec = sample.recommend("ve que e muon hoc may quan ao tho cam dan toc de ban cho khach du lich", top_k=3)
     assert rec.concepts == ("occ.tailor",) and rec.results and rec.results[0].course.sector == "0723"
+
+
+def test_a_story_told_in_the_past_is_not_the_topic(sample):
+    rec = sample.recommend("I was a construction worker in Thailand for 4 years. Now back in Battambang. "
+                           "I know some electrical work. I want a certificate.")
+    assert rec.concepts == ("occ.electrician",)
+
