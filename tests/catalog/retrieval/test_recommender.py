@@ -124,7 +124,9 @@ def test_refresh_picks_up_a_new_catalog_version(settings, embedder):
                                   "I used to sell vegetables at market in Battambang, now want to learn something new",
                                   # a greeting: the guided question, not "no course for this yet"
                                   "hi", "hello bong", "alo", "hi shop", "សួស្តី", "Chào ad, em muốn hỏi",
-                                  "ខ្ញុំអត់មានជំនាញអីសោះ"])
+                                  "ខ្ញុំអត់មានជំនាញអីសោះ",
+                                  # "at home" names no work: no house wiring, greenhouse or kitchen (ផ្ទះ)
+                                  "ខ្ញុំចង់រៀនជំនាញថ្មីដែលអាចធ្វើនៅផ្ទះបាន", "I want to learn a new skill I can do at home"])
 def test_a_vague_goal_gets_no_list(sample, goal):
     rec = sample.recommend(goal)
     assert rec.vague and rec.results == []
