@@ -182,11 +182,12 @@ class Thesaurus:
                              if not _marked(surface) or spelling(surface) in self._toned.get((key, cid), ()))
         # A two-word English label with an object between, in one clause, unless a label starts or ends
         # where it does ("solar pump installation" is about solar pumps, not any "solar installation").
-        edges = {(-1, i) for _cid, (_run, i, _j) in found} | {(1, j) for _cid, (_run, _i, j) in found}
+        starts = {i for _cid, (_run, i, _j) in found}
+        ends = {j for _cid, (_run, _i, j) in found}
         for i in range(len(ws)):
             for j in range(i + 2, min(len(ws), i + 1 + MAX_GAP + 1)):
                 ids = self._pairs.get((ws[i], ws[j]))
-                if not ids or (-1, i) in edges or (1, j + 1) in edges \
+                if not ids or i in starts or j + 1 in ends \
                         or any(w in _GAP_STOPS or not w.isascii() for w in ws[i + 1:j]):
                     continue
                 a, b = spanned[i][1], spanned[j][1]
