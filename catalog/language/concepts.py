@@ -71,6 +71,9 @@ class Concept:
     variants: tuple[str, ...]
     related: tuple[str, ...]
     broader: tuple[str, ...] = ()  # the more general occupations this one is a kind of (truck driver: driver)
+    # trades next to this one whose courses are related, although neither is a kind or a skill of the other
+    # (tailor, sewing machine operator): unlike ``related``, they never decide which mention is broader
+    neighbours: tuple[str, ...] = ()
 
     @property
     def occupation(self) -> bool:
@@ -146,6 +149,11 @@ class Thesaurus:
             for other in concept.related:
                 self._links.setdefault(concept.id, set()).add(other)
                 self._links.setdefault(other, set()).add(concept.id)
+        self._neighbours: dict[str, set[str]] = {}
+        for concept in concepts:
+            for other in concept.neighbours:
+                self._neighbours.setdefault(concept.id, set()).add(other)
+                self._neighbours.setdefault(other, set()).add(concept.id)
         self._narrower: dict[str, set[str]] = {}  # occupation → the kinds of it
         for concept in concepts:
             for general in concept.broader:
@@ -277,9 +285,9 @@ class Thesaurus:
         return cid in self._cross_cutting
 
     def related(self, ids: set[str]) -> set[str]:
-        """The concepts linked to these (an occupation's skills, the occupations a skill leads to),
-        except cross-cutting skills."""
-        linked = set().union(*(self._links.get(cid, set()) for cid in ids))
+        """The concepts linked to these (an occupation's skills, the occupations a skill leads to, the
+        neighbouring trades), except cross-cutting skills."""
+        linked = set().union(*(self._links.get(cid, set()) | self._neighbours.get(cid, set()) for cid in ids))
         return linked - ids - self._cross_cutting
 
 
@@ -290,7 +298,7 @@ def thesaurus() -> Thesaurus:
     return Thesaurus([Concept(c["id"], tuple(c.get("fields") or ()),
                               {lang: tuple(c.get(lang) or ()) for lang in ("km", "vi", "en")},
                               tuple(c.get("variants") or ()), tuple(c.get("related") or ()),
-                              tuple(c.get("broader") or ()))
+                              tuple(c.get("broader") or ()), tuple(c.get("neighbours") or ()))
                       for c in raw["concepts"]],
                      [w for words_ in (raw.get("generic") or {}).values() for w in words_],
                      f"{TAGGER_VERSION}:{hashlib.sha256(text.encode()).hexdigest()[:12]}")

@@ -22,6 +22,7 @@ def test_file_is_well_formed():
         assert c["km"] and c["vi"] and c["en"], c["id"]  # a label in every language
         assert set(c["related"]) <= set(ids), c["id"]
         assert set(c.get("broader") or ()) <= {i for i in ids if i.startswith("occ.")}, c["id"]
+        assert set(c.get("neighbours") or ()) <= set(ids) - {c["id"]}, c["id"]
         assert set(c["fields"]) <= set(SECTORS), c["id"]
 
 
@@ -175,3 +176,12 @@ def test_an_object_inside_a_two_word_label_still_names_it():
     assert "skill.online_selling" not in words.find("sell vegetables and learn online")  # another phrase between
     # a label that starts where the gapped one would is what the text names
     assert thesaurus().tag_course(["Solar Water Pumping"], ["solar pump installation"], []) == ["skill.solar_pump"]
+
+
+def test_neighbouring_trades_relate_their_courses_but_neither_is_broader():
+    words = thesaurus()
+    assert "occ.sewing_machine_operator" in words.related({"occ.tailor"})
+    assert "occ.tailor" in words.related({"occ.sewing_machine_operator"})
+    about = words.find_specific("learn repair industrial sewing machine (juki brand), i am helper for line mechanic")[1]
+    assert "occ.sewing_machine_operator" in about and "occ.tailor" not in about
+
